@@ -1,0 +1,229 @@
+#include "engine/head/head.h"
+
+#include <bit>
+#include <cstring>
+
+#include "engine/base/coding.h"
+#include "engine/head/log_record.h"
+#include "engine/store/keys.h"
+
+namespace vigil::engine {
+
+namespace {
+
+std::string WatermarkValue(int64_t max_t, double last_v) {
+  std::string v;
+  PutVarsint64(&v, max_t);
+  PutFixed64LE(&v, std::bit_cast<uint64_t>(last_v));
+  return v;
+}
+
+}  // namespace
+
+Head::Head(RocksStore* store, const DbOptions& options, const Clock* clock)
+    : store_(store), options_(options), clock_(clock) {}
+
+Head::~Head() = default;
+
+MemSeries* Head::GetOrCreate(const Labels& labels) {
+  uint64_t hash = labels.Hash();
+  if (MemSeries* s = series_.Find(labels, hash)) return s;
+  bool created = false;
+  MemSeries* s = series_.GetOrCreate(
+      labels, hash, [this] { return next_ref_.fetch_add(1, std::memory_order_relaxed); }, &created);
+  if (created) postings_.Add(s->ref, s->labels);
+  return s;
+}
+
+Status Head::Load() {
+  std::string value;
+  Status st = store_->Get(Cf::kMeta, kMetaFormatVersion, &value);
+  if (st.ok()) {
+    ByteReader r(value);
+    uint64_t version;
+    if (!r.GetVarint64(&version) || version != kFormatVersion) {
+      return Status::Corruption("unsupported data format version in meta");
+    }
+  } else if (st.code() == StatusCode::kNotFound) {
+    WriteBatch wb;
+    std::string v;
+    PutVarint64(&v, kFormatVersion);
+    wb.Put(Cf::kMeta, kMetaFormatVersion, v);
+    RETURN_IF_ERROR(store_->Write(wb, true));
+  } else {
+    return st;
+  }
+
+  uint64_t next_ref = 1;
+  if (store_->Get(Cf::kMeta, kMetaNextRef, &value).ok()) {
+    ByteReader r(value);
+    if (!r.GetVarint64(&next_ref)) return Status::Corruption("meta next_ref");
+  }
+  if (store_->Get(Cf::kMeta, kMetaLogStart, &value).ok()) {
+    ByteReader r(value);
+    if (!r.GetVarint64(&log_start_)) return Status::Corruption("meta log_start");
+  }
+
+  // Series and the inverted index.
+  auto it = store_->NewIterator(Cf::kSeries);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Corruption("series key size");
+    uint64_t ref = RefFromKey(it->key());
+    ByteReader r(it->value());
+    int64_t first_t;
+    if (!r.GetVarsint64(&first_t)) return Status::Corruption("series value");
+    std::string_view rest;
+    if (!r.GetBytes(r.remaining(), &rest)) return Status::Corruption("series value");
+    ASSIGN_OR_RETURN(Labels labels, Labels::FromEncoded(rest));
+    MemSeries* s = series_.Insert(ref, std::move(labels));
+    s->first_t = first_t;
+    s->labels_persisted = true;
+    postings_.Add(ref, s->labels);
+    next_ref = std::max(next_ref, ref + 1);
+  }
+  RETURN_IF_ERROR(it->status());
+  next_ref_.store(next_ref);
+  persisted_next_ref_ = next_ref;
+
+  // Watermarks: the newest persisted sample per series.
+  it = store_->NewIterator(Cf::kHead);
+  for (it->Seek(""); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Corruption("head key size");
+    MemSeries* s = series_.Get(RefFromKey(it->key()));
+    if (s == nullptr) continue;  // collected; its delete raced a crash
+    ByteReader r(it->value());
+    int64_t max_t;
+    uint64_t bits;
+    if (!r.GetVarsint64(&max_t) || !r.GetFixed64LE(&bits)) return Status::Corruption("head value");
+    s->persisted_max_t = max_t;
+    s->last_t = max_t;
+    s->last_v = std::bit_cast<double>(bits);
+  }
+  RETURN_IF_ERROR(it->status());
+
+  return ReplayLog();
+}
+
+Status Head::ReplayLog() {
+  auto it = store_->NewIterator(Cf::kLog);
+  int64_t now = clock_->NowMs();
+  uint64_t last_seq = log_start_ - 1;
+  Status bad;
+  for (it->Seek(RefKey(log_start_)); it->Valid(); it->Next()) {
+    if (it->key().size() != 8) return Status::Corruption("log key size");
+    uint64_t seq = RefFromKey(it->key());
+    Status st = DecodeLogRecord(it->value(), [&](uint64_t ref, int64_t t, double v) {
+      MemSeries* s = series_.Get(ref);
+      if (s == nullptr) {
+        if (bad.ok()) bad = Status::Corruption("log record " + std::to_string(seq) + " names unknown series");
+        return;
+      }
+      if (s->persisted_max_t != kNoTime && t <= s->persisted_max_t) return;
+      std::lock_guard<std::mutex> lock(series_.LockFor(ref));
+      ApplySample(s, t, v, seq, now);
+      ++samples_replayed_;
+    });
+    RETURN_IF_ERROR(st);
+    RETURN_IF_ERROR(bad);
+    ++log_records_replayed_;
+    last_seq = seq;
+    if (to_persist_.size() >= 4096) RETURN_IF_ERROR(PersistSealed());
+  }
+  RETURN_IF_ERROR(it->status());
+  RETURN_IF_ERROR(PersistSealed());
+  next_seq_ = last_seq + 1;
+  applied_seq_ = last_seq;
+  return Status::OK();
+}
+
+void Head::CutOpenChunk(MemSeries* s) {
+  if (s->open.num_samples() == 0) return;
+  if (!s->sealed) s->sealed = std::make_unique<std::vector<SealedChunk>>();
+  s->sealed->push_back(SealedChunk{s->open.min_t(), s->open.max_t(), s->open.last_value(), std::string(s->open.bytes())});
+  s->open.Reset();
+}
+
+Head::Outcome Head::ApplySample(MemSeries* s, int64_t t, double v, uint64_t seq, int64_t now_ms) {
+  if (s->deleted) return Outcome::kDeleted;
+  if (s->last_t != kNoTime) {
+    if (t < s->last_t) return Outcome::kOutOfOrder;
+    if (t == s->last_t) {
+      return std::bit_cast<uint64_t>(v) == std::bit_cast<uint64_t>(s->last_v) ? Outcome::kSameDuplicate
+                                                                              : Outcome::kDuplicate;
+    }
+  }
+  XorEncoder& open = s->open;
+  if (open.num_samples() > 0 &&
+      (open.num_samples() >= options_.chunk_max_samples || t >= s->open_window_end ||
+       open.size_bytes() + 20 > options_.chunk_max_bytes)) {
+    bool had_sealed = s->sealed && !s->sealed->empty();
+    CutOpenChunk(s);
+    if (!had_sealed) to_persist_.push_back(s);
+  }
+  if (open.num_samples() == 0) {
+    s->open_first_seq = seq;
+    s->open_window_end = (FloorDiv(t, options_.chunk_range_ms) + 1) * options_.chunk_range_ms;
+  }
+  open.Append(t, v);
+  if (s->first_t == kNoTime || t < s->first_t) s->first_t = t;
+  s->last_t = t;
+  s->last_v = v;
+  s->last_append_wall_ms = now_ms;
+  return Outcome::kAccepted;
+}
+
+Status Head::PersistSealed() {
+  std::vector<MemSeries*>* cut = &to_persist_;
+  if (cut->empty()) return Status::OK();
+  WriteBatch wb;
+  std::vector<size_t> counts(cut->size());
+  std::string value;
+  for (size_t i = 0; i < cut->size(); ++i) {
+    MemSeries* s = (*cut)[i];
+    std::lock_guard<std::mutex> lock(series_.LockFor(s->ref));
+    if (!s->sealed) continue;
+    for (const SealedChunk& c : *s->sealed) {
+      value.clear();
+      value.push_back(1);  // encoding: XOR
+      PutVarsint64(&value, c.min_t);
+      value.append(c.bytes);
+      wb.Put(Cf::kChunks, ChunkKey(s->ref, c.max_t), value);
+    }
+    counts[i] = s->sealed->size();
+    if (counts[i] > 0) {
+      const SealedChunk& last = s->sealed->back();
+      wb.Put(Cf::kHead, RefKey(s->ref), WatermarkValue(last.max_t, last.last_v));
+    }
+  }
+  RETURN_IF_ERROR(store_->Write(wb, /*sync=*/false));
+  for (size_t i = 0; i < cut->size(); ++i) {
+    MemSeries* s = (*cut)[i];
+    std::lock_guard<std::mutex> lock(series_.LockFor(s->ref));
+    if (!s->sealed || counts[i] == 0) continue;
+    s->persisted_max_t = (*s->sealed)[counts[i] - 1].max_t;
+    s->sealed->erase(s->sealed->begin(), s->sealed->begin() + static_cast<long>(counts[i]));
+    if (s->sealed->empty()) s->sealed.reset();
+    chunks_persisted_.fetch_add(counts[i], std::memory_order_relaxed);
+  }
+  cut->clear();
+  return Status::OK();
+}
+
+HeadStats Head::stats() const {
+  HeadStats st;
+  st.series = series_.size();
+  series_.ForEachLocked([&](MemSeries& s) {
+    if (s.open.num_samples() > 0) ++st.series_with_open_chunk;
+  });
+  st.chunks_persisted = chunks_persisted_.load();
+  st.log_records_replayed = log_records_replayed_;
+  st.samples_replayed = samples_replayed_;
+  st.log_start_seq = log_start_;
+  st.series_collected = series_collected_.load();
+  st.commit_groups = commit_groups_.load();
+  std::lock_guard<std::mutex> lock(commit_mu_);
+  st.next_seq = next_seq_;
+  return st;
+}
+
+}  // namespace vigil::engine
