@@ -36,20 +36,20 @@ struct DbStats {
   uint64_t series_bytes = 0;      // approximate bytes in the `series` family
 };
 
-class DB {
+class DB final : public Queryable {
  public:
   // Opens (creating if needed) the data dir, loads the index and replays
   // the log. IOError/Corruption from storage.
   static Result<std::unique_ptr<DB>> Open(const std::string& dir, const DbOptions& options);
   // Stops maintenance and closes; see Close().
-  ~DB();
+  ~DB() override;
   DB(const DB&) = delete;
   DB& operator=(const DB&) = delete;
 
   // A new single-use appender. Thread-safe; each caller gets its own.
   std::unique_ptr<Appender> NewAppender();
   // A querier over [mint, maxt] ms, inclusive.
-  Result<std::unique_ptr<Querier>> NewQuerier(int64_t mint_ms, int64_t maxt_ms);
+  Result<std::unique_ptr<Querier>> NewQuerier(int64_t mint_ms, int64_t maxt_ms) override;
 
   // One maintenance round: seal idle series, truncate the log, and collect
   // series whose data is past retention. The background thread calls it.

@@ -100,7 +100,7 @@ void DbQuerier::ForEachMatching(const Matchers& matchers, Fn&& fn) {
   }
 }
 
-std::unique_ptr<SeriesSet> DbQuerier::Select(const Matchers& matchers) {
+std::unique_ptr<SeriesSet> DbQuerier::Select(const Matchers& matchers, bool sorted) {
   std::vector<Selected> selected;
   ForEachMatching(matchers, [&](MemSeries& ms) {
       MemSeries* s = &ms;
@@ -121,9 +121,11 @@ std::unique_ptr<SeriesSet> DbQuerier::Select(const Matchers& matchers) {
       selected.push_back(std::move(sel));
   });
   if (selected.empty()) return std::make_unique<EmptySeriesSet>();
-  std::sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
-    return Compare(a.series->labels(), b.series->labels()) < 0;
-  });
+  if (sorted) {
+    std::sort(selected.begin(), selected.end(), [](const Selected& a, const Selected& b) {
+      return Compare(a.series->labels(), b.series->labels()) < 0;
+    });
+  }
   // The store is read after every head copy was taken (see the header).
   return std::make_unique<DbSeriesSet>(std::move(selected), store_, mint_, maxt_);
 }

@@ -72,14 +72,24 @@ class SeriesSet {
 class Querier {
  public:
   virtual ~Querier() = default;
-  // Series matching all matchers that have samples in the range, sorted by
-  // labels. At least one matcher should match a non-empty value (as
-  // Prometheus requires); with none, every series is returned.
-  virtual std::unique_ptr<SeriesSet> Select(const Matchers& matchers) = 0;
+  // Series matching all matchers that have samples in the range: sorted by
+  // labels when `sorted`, else in series creation order (cheaper, and the
+  // order Prometheus's head gives its query engine). At least one matcher
+  // should match a non-empty value (as Prometheus requires); with none,
+  // every series is returned.
+  virtual std::unique_ptr<SeriesSet> Select(const Matchers& matchers, bool sorted = true) = 0;
   // Sorted label names of series matching `matchers` (all series if empty).
   virtual Result<std::vector<std::string>> LabelNames(const Matchers& matchers) = 0;
   // Sorted values of label `name` over series matching `matchers`.
   virtual Result<std::vector<std::string>> LabelValues(std::string_view name, const Matchers& matchers) = 0;
+};
+
+// Something that can open Queriers over time ranges (the DB, or an
+// in-memory store in tests). Thread-safe.
+class Queryable {
+ public:
+  virtual ~Queryable() = default;
+  virtual Result<std::unique_ptr<Querier>> NewQuerier(int64_t mint_ms, int64_t maxt_ms) = 0;
 };
 
 // Per-commit counts of what happened to appended samples.

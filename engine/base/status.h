@@ -25,6 +25,7 @@ enum class StatusCode : unsigned char {
   kCanceled,
   kUnavailable,
   kInternal,
+  kExecution,  // a query evaluation error (Prometheus's errorType "execution")
 };
 
 // The code's stable lower-case name, e.g. "out_of_order".
@@ -48,6 +49,7 @@ class [[nodiscard]] Status {
   static Status Canceled(std::string m) { return {StatusCode::kCanceled, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  static Status Execution(std::string m) { return {StatusCode::kExecution, std::move(m)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }

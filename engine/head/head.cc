@@ -108,23 +108,21 @@ Status Head::ReplayLog() {
   auto it = store_->NewIterator(Cf::kLog);
   int64_t now = clock_->NowMs();
   uint64_t last_seq = log_start_ - 1;
-  Status bad;
   for (it->Seek(RefKey(log_start_)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return Status::Corruption("log key size");
     uint64_t seq = RefFromKey(it->key());
     Status st = DecodeLogRecord(it->value(), [&](uint64_t ref, int64_t t, double v) {
       MemSeries* s = series_.Get(ref);
-      if (s == nullptr) {
-        if (bad.ok()) bad = Status::Corruption("log record " + std::to_string(seq) + " names unknown series");
-        return;
-      }
+      // Labels and log records are written atomically, so an unknown ref
+      // is a series collected since (its samples were past retention); live
+      // apply dropped them the same way.
+      if (s == nullptr) return;
       if (s->persisted_max_t != kNoTime && t <= s->persisted_max_t) return;
       std::lock_guard<std::mutex> lock(series_.LockFor(ref));
       ApplySample(s, t, v, seq, now);
       ++samples_replayed_;
     });
     RETURN_IF_ERROR(st);
-    RETURN_IF_ERROR(bad);
     ++log_records_replayed_;
     last_seq = seq;
     if (to_persist_.size() >= 4096) RETURN_IF_ERROR(PersistSealed());
