@@ -1,0 +1,57 @@
+// Engine: runs PromQL instant and range queries against a Queryable with
+// Prometheus 2.53 semantics (lookback delta, staleness, @ and offset,
+// subqueries), enforcing the max-samples limit and a timeout. Thread-safe:
+// one Engine serves concurrent queries.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string_view>
+
+#include "engine/storage.h"
+#include "query/value.h"
+
+namespace vigil::query {
+
+struct EngineOptions {
+  int64_t lookback_delta_ms = 5 * 60 * 1000;  // Prometheus's default
+  // Most samples a query may hold in memory at once; beyond it the query
+  // fails with LimitExceeded ("query processing would load too many
+  // samples into memory in query execution").
+  uint64_t max_samples = 50'000'000;
+  int64_t timeout_ms = 2 * 60 * 1000;  // Timeout status past it
+  // Default subquery step when none is given: the rule/global evaluation
+  // interval (Prometheus: 1m).
+  int64_t default_subquery_step_ms = 60 * 1000;
+  bool enable_experimental_functions = true;
+};
+
+// Per-query knobs: a timeout below the engine's, and a cancel flag the
+// caller may set from another thread (Canceled status).
+struct QueryOptions {
+  int64_t timeout_ms = 0;  // 0 = engine default; capped by it
+  const std::atomic<bool>* cancel = nullptr;
+  int64_t lookback_delta_ms = 0;  // 0 = engine default
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {}) : options_(options) {}
+
+  // Errors: InvalidArgument for parse/type errors ("1:5: parse error: ..."),
+  // Execution for evaluation errors (e.g. many-to-many matching),
+  // LimitExceeded, Timeout, Canceled, or storage errors.
+  Result<QueryResult> InstantQuery(Queryable& storage, std::string_view query, int64_t t_ms,
+                                   const QueryOptions& qo = {}) const;
+  // REQUIRES: step_ms > 0, end_ms >= start_ms. The result is a matrix (or
+  // an error); scalar expressions become one series without labels.
+  Result<QueryResult> RangeQuery(Queryable& storage, std::string_view query, int64_t start_ms, int64_t end_ms,
+                                 int64_t step_ms, const QueryOptions& qo = {}) const;
+
+  const EngineOptions& options() const { return options_; }
+
+ private:
+  EngineOptions options_;
+};
+
+}  // namespace vigil::query
