@@ -95,6 +95,7 @@ DbStats DB::stats() const {
   s.log_start_seq = h.log_start_seq;
   s.next_seq = h.next_seq;
   s.series_collected = h.series_collected;
+  s.chunks_checkpointed = h.chunks_checkpointed;
   s.commit_groups = h.commit_groups;
   s.syncs = store_->sync_count();
   s.log_bytes = store_->ApproximateSize(Cf::kLog);

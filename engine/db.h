@@ -29,6 +29,7 @@ struct DbStats {
   uint64_t log_start_seq = 0;     // oldest log record kept
   uint64_t next_seq = 0;          // next log record's sequence number
   uint64_t series_collected = 0;
+  uint64_t chunks_checkpointed = 0;  // open chunks written by checkpoints
   uint64_t commit_groups = 0;
   uint64_t syncs = 0;             // synced writes issued to RocksDB
   uint64_t log_bytes = 0;         // approximate bytes in the `log` family

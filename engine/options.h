@@ -27,6 +27,13 @@ struct DbOptions {
   int64_t idle_seal_after_ms = 15LL * 60 * 1000;
   // How often the background thread seals idle series and truncates the log.
   int64_t maintenance_interval_ms = 10'000;
+  // Checkpoint interval: a series whose open chunk holds samples older than
+  // the previous checkpoint round gets the chunk written to the `head`
+  // family, so the log never needs more than about two intervals of
+  // records and a restart replays only that (Prometheus replays the whole
+  // WAL since the last 2 h block). Each series is written at most once per
+  // interval. 0 disables checkpoints.
+  int64_t checkpoint_interval_ms = 5 * 60 * 1000;
 
   // Sync the log on Commit. Only tests and benchmarks that measure something
   // else turn this off; production keeps it on (acknowledged = durable).

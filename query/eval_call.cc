@@ -66,13 +66,6 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
     if (a == matrix_arg) continue;
     ASSIGN_OR_RETURN(scalars[a], Eval(*c.args[a]));
   }
-  if (name == "holt_winters") {
-    for (size_t i = 0; i < n; ++i) {
-      double sf = scalars[1].scalar[i], tf = scalars[2].scalar[i];
-      if (!(sf > 0 && sf < 1)) return Status::Execution(GoFormat("invalid smoothing factor. Expected: 0 < sf < 1, got: %f", sf));
-      if (!(tf > 0 && tf < 1)) return Status::Execution(GoFormat("invalid trend factor. Expected: 0 < tf < 1, got: %f", tf));
-    }
-  }
   ASSIGN_OR_RETURN(RangeArg arg, EvalRangeArg(*c.args[matrix_arg]));
   EvalValue out;
   out.type = ValueType::kVector;
@@ -110,6 +103,7 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
   RangeKernel kernel = LookupRangeKernel(name);
   if (kernel == nullptr) return Status::Internal("no range kernel for " + std::string(name));
   bool keep_name = KeepsMetricName(name);
+  bool holt_winters = name == "holt_winters";
   SeriesAccumulator acc(n);
   std::vector<double> step_scalars;
   uint64_t points = 0;
@@ -130,6 +124,12 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
       step_scalars.clear();
       for (size_t a = 0; a < c.args.size(); ++a) {
         if (a != matrix_arg) step_scalars.push_back(scalars[a].scalar[i]);
+      }
+      if (hi == lo) continue;  // Prometheus calls functions on non-empty windows only
+      if (holt_winters) {
+        // Checked only when the function runs, as upstream does.
+        std::string err = HoltWintersArgsError(step_scalars[0], step_scalars[1]);
+        if (!err.empty()) return Status::Execution(err);
       }
       RangeWindow w;
       w.points = std::span<const Point>(rs.points.data() + lo, hi - lo);
@@ -255,7 +255,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& c) {
   return MapSeriesFiltered(std::move(in), n, /*drop_name=*/true, [&](double v, size_t i, bool* keep) {
     step_scalars.clear();
     for (size_t a = 1; a < args.size(); ++a) step_scalars.push_back(args[a].scalar[i]);
-    if (clamp && step_scalars[1] < step_scalars[0]) {
+    if (clamp && ClampYieldsEmpty(step_scalars[0], step_scalars[1])) {
       *keep = false;  // clamp with max < min: no output
       return 0.0;
     }

@@ -13,14 +13,6 @@
 
 namespace vigil::query {
 
-std::string GoFormat(const char* fmt, double v) {
-  char buf[128];
-  if (std::isnan(v)) return std::string(fmt).replace(std::string(fmt).find("%f"), 2, "NaN");
-  if (std::isinf(v)) return std::string(fmt).replace(std::string(fmt).find("%f"), 2, v > 0 ? "+Inf" : "-Inf");
-  std::snprintf(buf, sizeof(buf), fmt, v);
-  return buf;
-}
-
 Result<EvalValue> MapSeriesFiltered(EvalValue in, size_t steps, bool drop_name,
                                     const std::function<double(double, size_t, bool*)>& f) {
   SeriesAccumulator acc(steps);

@@ -1,6 +1,6 @@
 // Helpers for function calls with their own shapes: series mapping, sort*,
-// label_replace, label_join, histogram_quantile, and Go-compatible
-// formatting and natural sort. Internal to query/.
+// label_replace, label_join, histogram_quantile, and Go-compatible natural
+// sort. Internal to query/.
 #pragma once
 
 #include <functional>
@@ -11,9 +11,6 @@
 #include "query/evaluator.h"
 
 namespace vigil::query {
-
-// printf with Go's %f/%g semantics for the few messages that embed numbers.
-std::string GoFormat(const char* fmt, double v);
 
 // Applies f(value, step) to every present point; drops __name__ if asked;
 // errors on colliding output label sets.

@@ -98,6 +98,18 @@ Status Head::Load() {
     s->persisted_max_t = max_t;
     s->last_t = max_t;
     s->last_v = std::bit_cast<double>(bits);
+    if (!r.empty()) {
+      // A checkpointed open chunk: continue it exactly where it stopped.
+      std::string_view chunk;
+      (void)r.GetBytes(r.remaining(), &chunk);
+      Status rs = s->open.ResumeFrom(chunk);
+      if (!rs.ok()) return Status::Corruption("checkpointed chunk of series " + std::to_string(s->ref) + ": " + rs.message());
+      if (s->open.num_samples() > 0) {
+        s->open_window_end =
+            (FloorDiv(s->open.min_t(), options_.chunk_range_ms) + 1) * options_.chunk_range_ms;
+        s->open_first_seq = kNoSeq;
+      }
+    }
   }
   RETURN_IF_ERROR(it->status());
 
@@ -108,21 +120,33 @@ Status Head::ReplayLog() {
   auto it = store_->NewIterator(Cf::kLog);
   int64_t now = clock_->NowMs();
   uint64_t last_seq = log_start_ - 1;
+  std::vector<PendingSample> batch;
   for (it->Seek(RefKey(log_start_)); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return Status::Corruption("log key size");
     uint64_t seq = RefFromKey(it->key());
+    batch.clear();
     Status st = DecodeLogRecord(it->value(), [&](uint64_t ref, int64_t t, double v) {
       MemSeries* s = series_.Get(ref);
       // Labels and log records are written atomically, so an unknown ref
       // is a series collected since (its samples were past retention); live
       // apply dropped them the same way.
       if (s == nullptr) return;
-      if (s->persisted_max_t != kNoTime && t <= s->persisted_max_t) return;
-      std::lock_guard<std::mutex> lock(series_.LockFor(ref));
-      ApplySample(s, t, v, seq, now);
-      ++samples_replayed_;
+      batch.push_back(PendingSample{s, t, v});
     });
     RETURN_IF_ERROR(st);
+    // Samples of a record touch series all over memory: prefetch the series
+    // ahead, then their chunk buffers, so the misses overlap.
+    constexpr size_t kAhead = 8;
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (i + 2 * kAhead < batch.size()) __builtin_prefetch(batch[i + 2 * kAhead].series);
+      if (i + kAhead < batch.size()) batch[i + kAhead].series->open.Prefetch();
+      const PendingSample& p = batch[i];
+      MemSeries* s = p.series;
+      if (s->persisted_max_t != kNoTime && p.t <= s->persisted_max_t) continue;
+      std::lock_guard<std::mutex> lock(series_.LockFor(s->ref));
+      ApplySample(s, p.t, p.v, seq, now);
+      ++samples_replayed_;
+    }
     ++log_records_replayed_;
     last_seq = seq;
     if (to_persist_.size() >= 4096) RETURN_IF_ERROR(PersistSealed());
@@ -139,6 +163,7 @@ void Head::CutOpenChunk(MemSeries* s) {
   if (!s->sealed) s->sealed = std::make_unique<std::vector<SealedChunk>>();
   s->sealed->push_back(SealedChunk{s->open.min_t(), s->open.max_t(), s->open.last_value(), std::string(s->open.bytes())});
   s->open.Reset();
+  s->open_first_seq = kNoSeq;
 }
 
 Head::Outcome Head::ApplySample(MemSeries* s, int64_t t, double v, uint64_t seq, int64_t now_ms) {
@@ -158,8 +183,8 @@ Head::Outcome Head::ApplySample(MemSeries* s, int64_t t, double v, uint64_t seq,
     CutOpenChunk(s);
     if (!had_sealed) to_persist_.push_back(s);
   }
+  if (s->open_first_seq == kNoSeq) s->open_first_seq = seq;
   if (open.num_samples() == 0) {
-    s->open_first_seq = seq;
     s->open_window_end = (FloorDiv(t, options_.chunk_range_ms) + 1) * options_.chunk_range_ms;
   }
   open.Append(t, v);
@@ -210,6 +235,7 @@ Status Head::PersistSealed() {
 HeadStats Head::stats() const {
   HeadStats st;
   st.series = series_.size();
+  std::shared_lock<std::shared_mutex> guard(reclaim_mu_);
   series_.ForEachLocked([&](MemSeries& s) {
     if (s.open.num_samples() > 0) ++st.series_with_open_chunk;
   });
@@ -218,6 +244,7 @@ HeadStats Head::stats() const {
   st.samples_replayed = samples_replayed_;
   st.log_start_seq = log_start_;
   st.series_collected = series_collected_.load();
+  st.chunks_checkpointed = chunks_checkpointed_.load();
   st.commit_groups = commit_groups_.load();
   std::lock_guard<std::mutex> lock(commit_mu_);
   st.next_seq = next_seq_;

@@ -52,6 +52,7 @@ struct HeadStats {
   uint64_t log_start_seq = 0;    // gauge: oldest log record kept
   uint64_t next_seq = 0;         // gauge
   uint64_t series_collected = 0;
+  uint64_t chunks_checkpointed = 0;
   uint64_t commit_groups = 0;
 };
 
@@ -87,6 +88,10 @@ class Head {
   Status SealIdleSeries();
   // Deletes log records whose samples all live in persisted chunks.
   Status TruncateLog();
+  // Writes the open chunks of series whose chunk holds samples older than
+  // the previous checkpoint round to the `head` family. REQUIRES: apply
+  // turn held. Called by TruncateLog once per checkpoint interval.
+  Status CheckpointOpenChunks();
   // Drops series with no data newer than now - retention.
   Status CollectGarbage();
   // Seals every open chunk (shutdown, snapshots) and truncates the log.
@@ -120,7 +125,7 @@ class Head {
   SeriesTable series_;
   MemPostings postings_;
   std::atomic<uint64_t> next_ref_{1};
-  std::shared_mutex reclaim_mu_;
+  mutable std::shared_mutex reclaim_mu_;
 
   // Write stage: leader-follower group commit.
   mutable std::mutex commit_mu_;
@@ -137,9 +142,12 @@ class Head {
   uint64_t applied_seq_ = 0;         // written in the apply turn
   uint64_t log_start_ = 1;           // written in the apply turn
   std::vector<MemSeries*> to_persist_;  // apply turn: series with sealed chunks
+  int64_t last_checkpoint_wall_ms_ = 0;  // apply turn
+  uint64_t checkpoint_target_seq_ = 0;   // apply turn: seq at the last round
 
   std::atomic<uint64_t> chunks_persisted_{0};
   std::atomic<uint64_t> series_collected_{0};
+  std::atomic<uint64_t> chunks_checkpointed_{0};
   std::atomic<uint64_t> commit_groups_{0};
   uint64_t log_records_replayed_ = 0;
   uint64_t samples_replayed_ = 0;

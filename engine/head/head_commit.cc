@@ -83,7 +83,11 @@ Status Head::Commit(CommitRequest* req) {
     for (CommitRequest* r : group) {
       for (const auto& [s, min_t] : r->new_series) s->labels_persisted = true;
       AppendStats& stats = *r->stats;
-      for (const PendingSample& p : r->samples) {
+      constexpr size_t kAhead = 8;
+      for (size_t j = 0; j < r->samples.size(); ++j) {
+        if (j + 2 * kAhead < r->samples.size()) __builtin_prefetch(r->samples[j + 2 * kAhead].series);
+        if (j + kAhead < r->samples.size()) r->samples[j + kAhead].series->open.Prefetch();
+        const PendingSample& p = r->samples[j];
         Outcome o;
         {
           std::lock_guard<std::mutex> slock(series_.LockFor(p.series->ref));

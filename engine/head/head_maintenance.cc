@@ -1,6 +1,8 @@
 // Head maintenance: sealing idle series, truncating the log, collecting
 // series whose data retention removed. Each runs in an apply turn, so it is
 // ordered with commits exactly as log replay would order it.
+#include <bit>
+
 #include "engine/base/coding.h"
 #include "engine/head/head.h"
 #include "engine/store/keys.h"
@@ -8,6 +10,8 @@
 namespace vigil::engine {
 
 Status Head::SealWhere(bool all) {
+  // Lock order, as appenders: reclaim (shared), then the apply turn.
+  std::shared_lock<std::shared_mutex> guard(reclaim_mu_);
   uint64_t ticket = TakeApplyTicket();
   WaitApplyTurn(ticket);
   int64_t cutoff = clock_->NowMs() - options_.idle_seal_after_ms;
@@ -31,13 +35,59 @@ Status Head::SealAll() {
   return TruncateLog();
 }
 
+Status Head::CheckpointOpenChunks() {
+  uint64_t target = checkpoint_target_seq_;
+  checkpoint_target_seq_ = applied_seq_ + 1;
+  std::vector<MemSeries*> written;
+  WriteBatch wb;
+  std::string value;
+  Status st;
+  auto flush = [&]() {
+    if (wb.count() == 0) return;
+    st = store_->Write(wb, /*sync=*/false);
+    wb.Clear();
+    if (!st.ok()) {
+      written.clear();
+      return;
+    }
+    for (MemSeries* s : written) {
+      std::lock_guard<std::mutex> lock(series_.LockFor(s->ref));
+      s->open_first_seq = kNoSeq;
+      s->persisted_max_t = s->open.max_t();
+    }
+    chunks_checkpointed_.fetch_add(written.size(), std::memory_order_relaxed);
+    written.clear();
+  };
+  series_.ForEachLocked([&](MemSeries& s) {
+    if (!st.ok() || s.open.num_samples() == 0 || s.open_first_seq == kNoSeq || s.open_first_seq >= target) return;
+    // Same value as a watermark, followed by the open chunk's bytes.
+    value.clear();
+    PutVarsint64(&value, s.open.max_t());
+    PutFixed64LE(&value, std::bit_cast<uint64_t>(s.open.last_value()));
+    value.append(s.open.bytes());
+    wb.Put(Cf::kHead, RefKey(s.ref), value);
+    written.push_back(&s);
+  });
+  // ForEachLocked holds each stripe lock only while visiting; the flag
+  // updates happen after the write, still in this apply turn.
+  flush();
+  return st;
+}
+
 Status Head::TruncateLog() {
+  std::shared_lock<std::shared_mutex> guard(reclaim_mu_);
   uint64_t ticket = TakeApplyTicket();
   WaitApplyTurn(ticket);
   Status st = PersistSealed();
+  int64_t now = clock_->NowMs();
+  if (st.ok() && options_.checkpoint_interval_ms > 0 &&
+      now - last_checkpoint_wall_ms_ >= options_.checkpoint_interval_ms) {
+    last_checkpoint_wall_ms_ = now;
+    st = CheckpointOpenChunks();
+  }
   uint64_t keep_from = applied_seq_ + 1;
   series_.ForEachLocked([&](MemSeries& s) {
-    if (s.open.num_samples() > 0) keep_from = std::min(keep_from, s.open_first_seq);
+    if (s.open.num_samples() > 0 && s.open_first_seq != kNoSeq) keep_from = std::min(keep_from, s.open_first_seq);
     if (s.sealed && !s.sealed->empty()) keep_from = 0;  // unpersisted: keep all
   });
   if (st.ok() && keep_from > log_start_) {

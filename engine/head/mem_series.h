@@ -17,6 +17,8 @@
 namespace vigil::engine {
 
 inline constexpr int64_t kNoTime = std::numeric_limits<int64_t>::min();
+// open_first_seq of a series whose open chunk needs no log record.
+inline constexpr uint64_t kNoSeq = std::numeric_limits<uint64_t>::max();
 
 // A chunk cut from the open encoder but not yet written to the store.
 struct SealedChunk {
@@ -37,11 +39,14 @@ struct MemSeries {
   // Newest accepted sample (head or persisted): ingest rules compare to it.
   int64_t last_t = kNoTime;
   double last_v = 0;
-  // Newest sample that lives in a persisted chunk; replay skips up to it.
+  // Newest sample that is durable outside the log (in a persisted chunk or
+  // a checkpointed open chunk); log replay skips samples up to it.
   int64_t persisted_max_t = kNoTime;
 
   XorEncoder open;                 // open chunk (may be empty)
-  uint64_t open_first_seq = 0;     // log seq of the open chunk's first sample
+  // Log seq of the open chunk's oldest sample that is durable only in the
+  // log; kNoSeq when there is none (empty or checkpointed chunk).
+  uint64_t open_first_seq = kNoSeq;
   int64_t open_window_end = 0;     // the open chunk is cut at this aligned time
   std::unique_ptr<std::vector<SealedChunk>> sealed;  // cut, not yet persisted
   int64_t last_append_wall_ms = 0;  // wall time of the last accepted sample

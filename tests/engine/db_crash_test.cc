@@ -42,6 +42,7 @@ DbOptions CrashOptions() {
   o.chunk_max_samples = 120;
   o.maintenance_interval_ms = 20;  // truncate and seal while being killed
   o.idle_seal_after_ms = 0;
+  o.checkpoint_interval_ms = 30;
   return o;
 }
 

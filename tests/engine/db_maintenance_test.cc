@@ -52,6 +52,7 @@ TEST(DbMaintenance, LogStaysBoundedWithIdleSeries) {
   o.background_maintenance = false;
   o.clock = &clock;
   o.retention_ms = 0;
+  o.checkpoint_interval_ms = 0;  // this test is about truncation by open chunks
   ASSERT_OK_AND_ASSIGN(auto db, DB::Open(dir.path(), o));
   const int kSeries = 50;
   uint64_t max_kept = 0;
@@ -88,6 +89,57 @@ TEST(DbMaintenance, LogStaysBoundedWithIdleSeries) {
   EXPECT_EQ(total, want_total);
 }
 
+TEST(DbMaintenance, CheckpointsKeepTheLogShortAndRestartFast) {
+  TempDir dir;
+  ManualClock clock(140000LL * 7'200'000);  // 2h-aligned: no boundary cut in this hour
+  DbOptions o;
+  o.background_maintenance = false;
+  o.clock = &clock;
+  o.retention_ms = 0;
+  o.checkpoint_interval_ms = 5 * 60 * 1000;
+  ASSERT_OK_AND_ASSIGN(auto db, DB::Open(dir.path(), o));
+  const int kSeries = 100, kRounds = 240;  // 1 h at 15 s: chunks never fill (120)...
+  uint64_t max_kept = 0;
+  for (int round = 0; round < kRounds; ++round) {
+    auto app = db->NewAppender();
+    for (int s = 0; s < kSeries; ++s) {
+      Labels l = Labels::FromStrings({{"__name__", "m"}, {"s", std::to_string(s)}});
+      // ...except every 7th series, whose odd values make 1 KiB cuts likely.
+      double v = s % 7 == 0 ? round * 1.000123456789 + s : round;
+      ASSERT_TRUE(app->Append(0, l, clock.NowMs() + s, v).ok());
+    }
+    ASSERT_OK(app->Commit());
+    clock.Advance(15000);
+    if (round % 4 == 3) ASSERT_OK(db->RunMaintenance());
+    DbStats st = db->stats();
+    max_kept = std::max(max_kept, st.next_seq - st.log_start_seq);
+  }
+  DbStats st = db->stats();
+  EXPECT_GT(st.chunks_checkpointed, 0u);
+  // Two checkpoint intervals (40 rounds) plus a maintenance period: without
+  // checkpoints the log would hold a whole 120-sample chunk (120 rounds).
+  EXPECT_LE(max_kept, 2 * 20u + 4u + 1u);
+  auto before = ReadAll(*db, AllSeries());
+  db.reset();  // no seal: the next open must resume checkpointed chunks
+  ASSERT_OK_AND_ASSIGN(db, DB::Open(dir.path(), o));
+  EXPECT_LE(db->stats().samples_replayed, static_cast<uint64_t>(kSeries) * 45);
+  EXPECT_EQ(ReadAll(*db, AllSeries()), before);
+  // Appending continues the resumed chunks: cuts stay at 120 samples.
+  auto app = db->NewAppender();
+  for (int s = 0; s < kSeries; ++s) {
+    Labels l = Labels::FromStrings({{"__name__", "m"}, {"s", std::to_string(s)}});
+    ASSERT_TRUE(app->Append(0, l, clock.NowMs() + s, 1).ok());
+  }
+  ASSERT_OK(app->Commit());
+  ASSERT_OK_AND_ASSIGN(auto q, db->NewQuerier(INT64_MIN, INT64_MAX));
+  auto set = q->Select({Matcher::MustMake(MatchType::kEqual, "s", "1")});
+  ASSERT_TRUE(set->Next());
+  std::vector<int64_t> starts;
+  for (const ChunkView& c : set->At().chunks()) starts.push_back(c.min_t);
+  ASSERT_EQ(starts.size(), 3u);  // 120 + 120 + 1
+  EXPECT_EQ(starts[1] - starts[0], 120 * 15000);
+}
+
 TEST(DbMaintenance, RetentionDropsOldChunksAndEmptySeries) {
   TempDir dir;
   const int64_t kDay = 24 * 3600 * 1000LL;
@@ -102,7 +154,9 @@ TEST(DbMaintenance, RetentionDropsOldChunksAndEmptySeries) {
   // "old" has data from day 70 to day 80; "live" from day 70 to day 100.
   for (int64_t t = 70 * kDay; t <= 100 * kDay; t += 3600 * 1000) {
     auto app = db->NewAppender();
-    if (t <= 80 * kDay) ASSERT_TRUE(app->Append(0, old_series, t, 1).ok());
+    if (t <= 80 * kDay) {
+      ASSERT_TRUE(app->Append(0, old_series, t, 1).ok());
+    }
     ASSERT_TRUE(app->Append(0, live_series, t, 2).ok());
     ASSERT_OK(app->Commit());
   }

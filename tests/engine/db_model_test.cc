@@ -72,7 +72,8 @@ TEST(DbModel, RandomOperationsMatchModel) {
     o.retention_ms = 0;
     o.chunk_max_samples = 16;  // many cuts in a short test
     o.idle_seal_after_ms = 60'000;
-    o.sync_commits = false;  // durability is the crash test's job
+    o.sync_commits = false;
+    o.checkpoint_interval_ms = 90'000;  // durability is the crash test's job
     ASSERT_OK_AND_ASSIGN(auto db, DB::Open(dir.path(), o));
     std::mt19937_64 rng(seed);
     std::vector<Labels> pool;
