@@ -1,6 +1,7 @@
 // Aggregations: sum, avg, count, min, max, group, stddev, stdvar, quantile,
 // topk, bottomk, count_values, with by/without grouping, per step, with
-// Prometheus 2.53's arithmetic (Kahan sums, Welford variance, NaN rules).
+// Prometheus 2.53's arithmetic (plain sums, incremental means, Welford
+// variance, NaN rules).
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -35,7 +36,7 @@ std::string FormatFloatPlain(double v) {
 }
 
 struct GroupState {
-  double value = 0, kahan = 0, mean = 0;
+  double value = 0, mean = 0;
   uint64_t count = 0;
   std::vector<double> values;   // quantile
   std::vector<size_t> members;  // topk/bottomk: series indices
@@ -85,7 +86,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
     order.clear();
     for (auto& g : st) {
       g.count = 0;
-      g.value = g.kahan = g.mean = 0;
+      g.value = g.mean = 0;
       g.values.clear();
       g.members.clear();
     }
@@ -100,7 +101,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
       ++g.count;
       switch (a.op) {
         case AggregateOp::kSum:
-          KahanAdd(v, &g.value, &g.kahan);
+          g.value += v;  // plain summation, as 2.53 (Kahan came in 2.54)
           break;
         case AggregateOp::kAvg:
           if (g.count == 1) {
@@ -189,7 +190,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
       }
       double out = 0;
       switch (a.op) {
-        case AggregateOp::kSum: out = gs.value + gs.kahan; break;
+        case AggregateOp::kSum: out = gs.value; break;
         case AggregateOp::kAvg: out = gs.mean; break;
         case AggregateOp::kCount: out = static_cast<double>(gs.count); break;
         case AggregateOp::kGroup: out = 1; break;

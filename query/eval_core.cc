@@ -92,8 +92,10 @@ Status Evaluator::LoadSeries(const VectorSelector& vs, int64_t mint, int64_t max
       } while (it->Next());
     }
     RETURN_IF_ERROR(it->status());
+    // Raw samples count against the limit for range arguments; an instant
+    // selector counts the points it outputs (as Prometheus does).
     loaded += rs.points.size();
-    if (loaded > ctx_->options->max_samples) RETURN_IF_ERROR(Account(loaded));
+    if (!keep_stale && loaded > ctx_->options->max_samples) RETURN_IF_ERROR(Account(loaded));
     out->push_back(std::move(rs));
   }
   return set->status();
