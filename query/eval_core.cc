@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "engine/base/sample.h"
+#include "engine/chunk_decode.h"
 #include "query/evaluator.h"
 #include "query/labels_util.h"
 
@@ -82,16 +83,9 @@ Status Evaluator::LoadSeries(const VectorSelector& vs, int64_t mint, int64_t max
     const Series& s = set->At();
     RangeSeries rs;
     rs.labels = s.labels();
-    auto it = s.NewIterator();
-    if (it->Seek(mint)) {
-      do {
-        Sample x = it->At();
-        if (x.t > maxt) break;
-        if (!keep_stale && IsStaleNaN(x.v)) continue;
-        rs.points.push_back({x.t, x.v});
-      } while (it->Next());
+    for (const ChunkView& c : s.chunks()) {
+      RETURN_IF_ERROR(AppendChunkSamples(c, mint, maxt, !keep_stale, &rs.points));
     }
-    RETURN_IF_ERROR(it->status());
     // Raw samples count against the limit for range arguments; an instant
     // selector counts the points it outputs (as Prometheus does).
     loaded += rs.points.size();

@@ -68,7 +68,7 @@ class Evaluator {
   // Samples of one series of a range-vector argument, decoded once.
   struct RangeSeries {
     Labels labels;
-    std::vector<Point> points;  // ascending, stale markers removed
+    std::vector<Point> points;  // ascending (stale markers removed for range arguments)
   };
   struct RangeArg {
     std::vector<RangeSeries> series;

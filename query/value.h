@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/base/labels.h"
+#include "engine/base/sample.h"
 
 namespace vigil::query {
 
@@ -19,10 +20,9 @@ enum class ValueType : unsigned char { kNone, kScalar, kVector, kMatrix, kString
 std::string_view ValueTypeName(ValueType t);
 std::string_view TypeNameForErrors(ValueType t);
 
-struct Point {
-  int64_t t = 0;  // ms
-  double v = 0;
-};
+// A (ms, value) point: the engine's Sample, so decoded chunks feed the
+// evaluator without conversion.
+using Point = Sample;
 
 // One element of an instant vector.
 struct VectorSample {
