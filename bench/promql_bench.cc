@@ -135,6 +135,7 @@ class CountingQuerier final : public Querier {
   std::unique_ptr<SeriesSet> Select(const Matchers& matchers, bool sorted) override {
     return std::make_unique<CountingSeriesSet>(q_->Select(matchers, sorted), c_);
   }
+  Result<std::vector<Labels>> SeriesLabels(const Matchers& matchers) override { return q_->SeriesLabels(matchers); }
   Result<std::vector<std::string>> LabelNames(const Matchers& matchers) override { return q_->LabelNames(matchers); }
   Result<std::vector<std::string>> LabelValues(std::string_view name, const Matchers& matchers) override {
     return q_->LabelValues(name, matchers);

@@ -130,6 +130,13 @@ std::unique_ptr<SeriesSet> DbQuerier::Select(const Matchers& matchers, bool sort
   return std::make_unique<DbSeriesSet>(std::move(selected), store_, mint_, maxt_);
 }
 
+Result<std::vector<Labels>> DbQuerier::SeriesLabels(const Matchers& matchers) {
+  std::vector<Labels> out;
+  ForEachMatching(matchers, [&](MemSeries& s) { out.push_back(s.labels); });
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 Result<std::vector<std::string>> DbQuerier::LabelNames(const Matchers& matchers) {
   if (matchers.empty()) return head_->postings().LabelNames();
   std::set<std::string, std::less<>> names;

@@ -19,6 +19,7 @@ class DbQuerier final : public Querier {
       : head_(head), store_(store), mint_(mint), maxt_(maxt) {}
 
   std::unique_ptr<SeriesSet> Select(const Matchers& matchers, bool sorted = true) override;
+  Result<std::vector<Labels>> SeriesLabels(const Matchers& matchers) override;
   Result<std::vector<std::string>> LabelNames(const Matchers& matchers) override;
   Result<std::vector<std::string>> LabelValues(std::string_view name, const Matchers& matchers) override;
 

@@ -78,6 +78,10 @@ class Querier {
   // should match a non-empty value (as Prometheus requires); with none,
   // every series is returned.
   virtual std::unique_ptr<SeriesSet> Select(const Matchers& matchers, bool sorted = true) = 0;
+  // Label sets of the series matching `matchers` with data in the range,
+  // sorted, without reading any samples (the /api/v1/series path). The
+  // range test may be coarse (a series' first and last sample times).
+  virtual Result<std::vector<Labels>> SeriesLabels(const Matchers& matchers) = 0;
   // Sorted label names of series matching `matchers` (all series if empty).
   virtual Result<std::vector<std::string>> LabelNames(const Matchers& matchers) = 0;
   // Sorted values of label `name` over series matching `matchers`.

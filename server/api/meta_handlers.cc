@@ -126,36 +126,29 @@ HttpResponse HandleSeries(ApiState& st, const HttpRequest& req) {
   BeginSuccess(&body);
   body.push_back('[');
   size_t n = 0;
-  if (sets->size() == 1) {
-    // One selector: stream the (sorted, unique) series straight out.
-    auto ss = (*q)->Select((*sets)[0], /*sorted=*/true);
-    while (ss->Next()) {
-      if (n == max) {
-        truncated = true;
-        break;
-      }
-      if (n++ > 0) body.push_back(',');
-      AppendLabels(&body, ss->At().labels());
+  // Labels only: no chunk is read. Several selectors are merged and
+  // de-duplicated, as storage.NewMergeSeriesSet.
+  std::vector<Labels> all;
+  for (const Matchers& ms : *sets) {
+    auto labels = (*q)->SeriesLabels(ms);
+    if (!labels.ok()) return ErrorResponse(labels.status());
+    if (all.empty()) {
+      all = std::move(labels).value();
+    } else {
+      all.insert(all.end(), labels->begin(), labels->end());
     }
-    if (!truncated && !ss->status().ok()) return ErrorResponse(ss->status());
-  } else {
-    // Several: merge and de-duplicate, as storage.NewMergeSeriesSet.
-    std::vector<Labels> all;
-    for (const Matchers& ms : *sets) {
-      auto ss = (*q)->Select(ms, /*sorted=*/true);
-      while (ss->Next()) all.push_back(ss->At().labels());
-      if (!ss->status().ok()) return ErrorResponse(ss->status());
-    }
+  }
+  if (sets->size() > 1) {
     std::sort(all.begin(), all.end());
     all.erase(std::unique(all.begin(), all.end()), all.end());
-    for (const Labels& l : all) {
-      if (n == max) {
-        truncated = true;
-        break;
-      }
-      if (n++ > 0) body.push_back(',');
-      AppendLabels(&body, l);
+  }
+  for (const Labels& l : all) {
+    if (n == max) {
+      truncated = true;
+      break;
     }
+    if (n++ > 0) body.push_back(',');
+    AppendLabels(&body, l);
   }
   body.push_back(']');
   std::vector<std::string> warnings;

@@ -222,8 +222,14 @@ TEST(Db, LabelNamesAndValuesWithMatchers) {
   EXPECT_EQ(*q->LabelValues("job", {Matcher::MustMake(MatchType::kEqual, "__name__", "up")}), (V{"api", "db"}));
   EXPECT_EQ(*q->LabelValues("job", {Matcher::MustMake(MatchType::kEqual, "zone", "")}), (V{"db", "web"}));
   EXPECT_EQ(*q->LabelValues("nope", {}), V{});
+  // Series label sets, sorted, without reading samples.
+  ASSERT_OK_AND_ASSIGN(auto series, q->SeriesLabels({Matcher::MustMake(MatchType::kEqual, "__name__", "up")}));
+  ASSERT_EQ(series.size(), 2u);
+  EXPECT_EQ(series[0].ToString(), R"({__name__="up", job="api", zone="a"})");
+  EXPECT_EQ(series[1].ToString(), R"({__name__="up", job="db"})");
   // Time range: only series with samples in range.
   ASSERT_OK_AND_ASSIGN(auto late, db->NewQuerier(40000, 60000));
+  EXPECT_EQ(late->SeriesLabels({Matcher::MustMake(MatchType::kRegexMatch, "job", ".+")})->size(), 1u);
   EXPECT_EQ(*late->LabelValues("job", {Matcher::MustMake(MatchType::kRegexMatch, "job", ".+")}), (V{"web"}));
 }
 
