@@ -34,38 +34,23 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "bench/series_gen.h"
 #include "engine/db.h"
 
 namespace vigil {
 namespace {
 
+using bench::ProcessCpuSeconds;
+using bench::RssBytes;
+using bench::WallMs;
+
+
 constexpr size_t kBatchSamples = 10000;
 constexpr int kThreads = 2;
 constexpr int64_t kTwoHoursMs = 2LL * 3600 * 1000;
 
-uint64_t RssBytes() {
-  std::FILE* f = std::fopen("/proc/self/statm", "r");
-  if (f == nullptr) return 0;
-  unsigned long long size = 0, resident = 0;
-  int n = std::fscanf(f, "%llu %llu", &size, &resident);
-  std::fclose(f);
-  return n == 2 ? resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) : 0;
-}
 
-// User + system CPU seconds of this process (all threads) so far.
-double ProcessCpuSeconds() {
-  rusage u;
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A fresh directory under /tmp, removed on destruction.
 class TempDir {

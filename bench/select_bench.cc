@@ -25,22 +25,23 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "bench/series_gen.h"
 #include "engine/db.h"
 
 namespace vigil {
 namespace {
 
+using bench::ProcessCpuSeconds;
+using bench::RssBytes;
+using bench::WallMs;
+
+
 constexpr size_t kSeries = 10000;
 constexpr int64_t kRounds = 480;  // 2 h at 15 s
 constexpr int64_t kTwoHoursMs = 2LL * 3600 * 1000;
 constexpr size_t kBatchSamples = 10000;
 
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // The dataset: a DB in a temporary directory, removed at exit.
 struct Dataset {

@@ -1,3 +1,4 @@
+#include "server/http/header_text.h"
 #include "server/http/gzip.h"
 
 #include <zlib.h>
@@ -47,21 +48,6 @@ bool GzipDecompress(std::string_view in, size_t max_bytes, std::string* out) {
 
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -72,12 +58,12 @@ bool AcceptsGzip(std::string_view header) {
     std::string_view item = header.substr(0, comma);
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     size_t semi = item.find(';');
-    std::string_view name = Trim(item.substr(0, semi));
+    std::string_view name = TrimHeaderSpace(item.substr(0, semi));
     double q = 1;
     while (semi != std::string_view::npos) {
       item = item.substr(semi + 1);
       semi = item.find(';');
-      std::string_view param = Trim(item.substr(0, semi));
+      std::string_view param = TrimHeaderSpace(item.substr(0, semi));
       if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
         std::string v(param.substr(2));
         char* end = nullptr;

@@ -1,3 +1,4 @@
+#include "server/http/header_text.h"
 #include "server/remote_write/handler.h"
 
 #include <google/protobuf/arena.h>
@@ -74,39 +75,26 @@ HttpResponse Reply(const Metrics& m, int status, std::string body) {
   return r;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 // "" when the Content-Type selects remote write 1.0, else why not (→ 415).
 // Follows client_golang exp/api/remote: no header, application/x-protobuf,
 // or application/x-protobuf;proto=prometheus.WriteRequest is 1.0.
 std::string CheckContentType(std::string_view ct) {
-  if (Trim(ct).empty()) return "";
+  if (TrimHeaderSpace(ct).empty()) return "";
   std::string_view rest = ct;
   size_t semi = rest.find(';');
-  std::string_view media = Trim(rest.substr(0, semi));
+  std::string_view media = TrimHeaderSpace(rest.substr(0, semi));
   if (!EqualsIgnoreCase(media, "application/x-protobuf")) {
     return "unsupported Content-Type \"" + std::string(ct) + "\": expected application/x-protobuf";
   }
   while (semi != std::string_view::npos) {
     rest = rest.substr(semi + 1);
     semi = rest.find(';');
-    std::string_view param = Trim(rest.substr(0, semi));
+    std::string_view param = TrimHeaderSpace(rest.substr(0, semi));
     size_t eq = param.find('=');
     if (eq == std::string_view::npos) continue;
-    if (!EqualsIgnoreCase(Trim(param.substr(0, eq)), "proto")) continue;
-    std::string_view proto = Trim(param.substr(eq + 1));
+    if (!EqualsIgnoreCase(TrimHeaderSpace(param.substr(0, eq)), "proto")) continue;
+    std::string_view proto = TrimHeaderSpace(param.substr(eq + 1));
     if (proto.size() >= 2 && proto.front() == '"' && proto.back() == '"') proto = proto.substr(1, proto.size() - 2);
     if (proto == "prometheus.WriteRequest") continue;
     if (proto == "io.prometheus.write.v2.Request") {
@@ -131,7 +119,7 @@ HttpResponse HandleWrite(const HttpRequest& req, ServerContext& ctx, const Metri
   static const Limits kDefaultLimits;
   const Limits& limits = ctx.config != nullptr ? ctx.config->limits : kDefaultLimits;
 
-  std::string_view encoding = Trim(req.Header("content-encoding"));
+  std::string_view encoding = TrimHeaderSpace(req.Header("content-encoding"));
   if (!encoding.empty() && !EqualsIgnoreCase(encoding, "snappy")) {
     return Reply(m, 415, "unsupported Content-Encoding \"" + std::string(encoding) + "\": expected snappy");
   }
