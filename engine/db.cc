@@ -50,9 +50,19 @@ Status DB::SealHead() { return head_->SealAll(); }
 
 Status DB::CompactChunks() { return store_->CompactRange(Cf::kChunks); }
 
+Status DB::Compact() {
+  RETURN_IF_ERROR(store_->Flush());
+  // The log's truncated records are range tombstones until a compaction
+  // drops them; chunks get their final (bottommost, zstd) form.
+  RETURN_IF_ERROR(store_->CompactRange(Cf::kLog));
+  RETURN_IF_ERROR(store_->CompactRange(Cf::kChunks));
+  RETURN_IF_ERROR(store_->CompactRange(Cf::kSeries));
+  return store_->CompactRange(Cf::kHead);
+}
+
 Status DB::Snapshot(const std::string& dir) {
   RETURN_IF_ERROR(head_->SealAll());
-  RETURN_IF_ERROR(store_->Flush());
+  RETURN_IF_ERROR(Compact());
   return store_->Checkpoint(dir);
 }
 

@@ -59,7 +59,11 @@ class DB final : public Queryable {
   Status SealHead();
   // Compacts the chunks family fully, running the retention filter.
   Status CompactChunks();
-  // Seals the head, flushes, and writes a consistent copy to `dir`.
+  // Flushes memtables and compacts every family to its final form (drops
+  // truncated log records, bottommost compression of chunks).
+  Status Compact();
+  // Seals the head, compacts (as Compact), and writes a consistent copy to
+  // `dir`: the data dir is then at its final size.
   Status Snapshot(const std::string& dir);
   // Stops the maintenance thread, seals the head if `seal`, closes
   // RocksDB. Idempotent; the destructor calls Close(false).

@@ -66,32 +66,30 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
     if (a == matrix_arg) continue;
     ASSIGN_OR_RETURN(scalars[a], Eval(*c.args[a]));
   }
-  ASSIGN_OR_RETURN(RangeArg arg, EvalRangeArg(*c.args[matrix_arg]));
   EvalValue out;
   out.type = ValueType::kVector;
+  RangeArg arg;
 
   if (name == "absent_over_time") {
-    StepSeries s;
-    s.v.assign(n, 1);
-    s.has.assign(n, 0);
-    std::vector<size_t> lo(arg.series.size(), 0);
-    bool any = false;
-    for (size_t i = 0; i < n; ++i) {
-      int64_t start, end;
-      WindowBounds(arg, i, &start, &end);
-      bool found = false;
-      for (const RangeSeries& rs : arg.series) {
+    std::vector<uint8_t> found(n, 0);
+    RETURN_IF_ERROR(ForEachRangeSeries(*c.args[matrix_arg], &arg, [&](RangeSeries& rs) {
+      for (size_t i = 0; i < n; ++i) {
+        if (found[i]) continue;
+        int64_t start, end;
+        WindowBounds(arg, i, &start, &end);
         auto it = std::lower_bound(rs.points.begin(), rs.points.end(), start,
                                    [](const Point& p, int64_t t) { return p.t < t; });
-        if (it != rs.points.end() && it->t <= end) {
-          found = true;
-          break;
-        }
+        if (it != rs.points.end() && it->t <= end) found[i] = 1;
       }
-      if (!found) {
-        s.has[i] = 1;
-        any = true;
-      }
+      return Status::OK();
+    }));
+    StepSeries s;
+    s.v.assign(n, 1);
+    s.has.resize(n);
+    bool any = false;
+    for (size_t i = 0; i < n; ++i) {
+      s.has[i] = !found[i];
+      any = any || s.has[i];
     }
     if (any) {
       s.labels = AbsentLabels(*c.args[matrix_arg]);
@@ -107,7 +105,7 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
   SeriesAccumulator acc(n);
   std::vector<double> step_scalars;
   uint64_t points = 0;
-  for (RangeSeries& rs : arg.series) {
+  RETURN_IF_ERROR(ForEachRangeSeries(*c.args[matrix_arg], &arg, [&](RangeSeries& rs) -> Status {
     size_t lo = 0, hi = 0;
     size_t idx = SIZE_MAX;
     for (size_t i = 0; i < n; ++i) {
@@ -121,11 +119,11 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
       while (lo < rs.points.size() && rs.points[lo].t < start) ++lo;
       if (hi < lo) hi = lo;
       while (hi < rs.points.size() && rs.points[hi].t <= end) ++hi;
+      if (hi == lo) continue;  // Prometheus calls functions on non-empty windows only
       step_scalars.clear();
       for (size_t a = 0; a < c.args.size(); ++a) {
         if (a != matrix_arg) step_scalars.push_back(scalars[a].scalar[i]);
       }
-      if (hi == lo) continue;  // Prometheus calls functions on non-empty windows only
       if (holt_winters) {
         // Checked only when the function runs, as upstream does.
         std::string err = HoltWintersArgsError(step_scalars[0], step_scalars[1]);
@@ -143,7 +141,8 @@ Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg)
       RETURN_IF_ERROR(acc.AddAt(idx, i, v));
       ++points;
     }
-  }
+    return Status::OK();
+  }));
   out.series = acc.Take();
   RETURN_IF_ERROR(Account(points));
   return out;

@@ -202,6 +202,48 @@ Result<Evaluator::RangeArg> Evaluator::EvalRangeArg(const Expr& e) {
   return arg;
 }
 
+Status Evaluator::ForEachRangeSeries(const Expr& e, RangeArg* meta,
+                                     const std::function<Status(RangeSeries&)>& fn) {
+  const Expr* x = &e;
+  while (x->kind == ExprKind::kParen) x = As<ParenExpr>(*x).expr.get();
+  if (x->kind != ExprKind::kMatrixSelector) {
+    ASSIGN_OR_RETURN(*meta, EvalRangeArg(e));
+    for (RangeSeries& rs : meta->series) RETURN_IF_ERROR(fn(rs));
+    meta->series.clear();
+    return Status::OK();
+  }
+  const auto& ms = As<MatrixSelector>(*x);
+  const auto& vs = As<VectorSelector>(*ms.vector_selector);
+  meta->range_ms = ms.range_ms;
+  meta->offset_ms = vs.offset_ms;
+  meta->at = vs.at;
+  meta->at_ms = vs.at_ms;
+  meta->matchers = &vs.matchers;
+  const size_t n = grid_.size();
+  int64_t a = SelectorTime(vs.at, vs.at_ms, vs.offset_ms, 0);
+  int64_t b = SelectorTime(vs.at, vs.at_ms, vs.offset_ms, n - 1);
+  int64_t mint = std::min(a, b) - ms.range_ms, maxt = std::max(a, b);
+  RETURN_IF_ERROR(CheckDeadline());
+  ASSIGN_OR_RETURN(auto querier, ctx_->storage->NewQuerier(mint, maxt));
+  auto set = querier->Select(vs.matchers, /*sorted=*/false);
+  RangeSeries rs;
+  size_t visited = 0;
+  while (set->Next()) {
+    if (++visited % 256 == 0) RETURN_IF_ERROR(CheckDeadline());
+    const Series& s = set->At();
+    rs.labels = s.labels();
+    rs.points.clear();
+    for (const ChunkView& c : s.chunks()) {
+      RETURN_IF_ERROR(AppendChunkSamples(c, mint, maxt, /*skip_stale=*/true, &rs.points));
+    }
+    RETURN_IF_ERROR(Account(rs.points.size()));
+    Status st = fn(rs);
+    Release(rs.points.size());
+    RETURN_IF_ERROR(st);
+  }
+  return set->status();
+}
+
 Result<EvalValue> Evaluator::EvalMatrixTopLevel(const Expr& e) {
   ASSIGN_OR_RETURN(RangeArg arg, EvalRangeArg(e));
   EvalValue out;

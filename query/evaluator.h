@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <string>
@@ -82,6 +83,11 @@ class Evaluator {
   // Evaluates a matrix selector or subquery into per-series samples
   // covering every step's window.
   Result<RangeArg> EvalRangeArg(const Expr& e);
+  // Calls fn for each series of a range argument, one at a time: a matrix
+  // selector's series are decoded one by one into a reused buffer (memory
+  // and the sample limit see one series at a time, as in Prometheus); a
+  // subquery is evaluated first. *meta gets the window parameters.
+  Status ForEachRangeSeries(const Expr& e, RangeArg* meta, const std::function<Status(RangeSeries&)>& fn);
   // The window bounds [start, end] of step i for a range argument.
   void WindowBounds(const RangeArg& arg, size_t i, int64_t* start, int64_t* end) const;
 

@@ -48,7 +48,7 @@ Status RunDemo(const DemoOptions& options) {
                 options.series, options.hours, secs, sum.samples / secs / 1e6,
                 static_cast<unsigned long long>(sum.commits));
     RETURN_IF_ERROR((*db)->SealHead());
-    RETURN_IF_ERROR((*db)->CompactChunks());
+    RETURN_IF_ERROR((*db)->Compact());
     RETURN_IF_ERROR((*db)->Close());
   }
 

@@ -143,6 +143,8 @@ class Head {
   uint64_t log_start_ = 1;           // written in the apply turn
   std::vector<MemSeries*> to_persist_;  // apply turn: series with sealed chunks
   int64_t last_checkpoint_wall_ms_ = 0;  // apply turn
+  std::atomic<uint64_t> log_compacted_below_{0};  // log seq below which the log was compacted
+  static constexpr uint64_t kLogCompactEvery = 4096;  // log records
   uint64_t checkpoint_target_seq_ = 0;   // apply turn: seq at the last round
 
   std::atomic<uint64_t> chunks_persisted_{0};

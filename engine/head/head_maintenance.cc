@@ -102,9 +102,19 @@ Status Head::TruncateLog() {
       wb.Put(Cf::kMeta, kMetaLogStart, v);
       st = store_->Write(wb, /*sync=*/false);
       if (st.ok()) log_start_ = keep_from;
+
     }
   }
+  uint64_t compact_below = 0;
+  if (st.ok() && log_start_ - log_compacted_below_ >= kLogCompactEvery) compact_below = log_start_;
   EndApplyTurn();
+  // Truncated records are range tombstones until compacted, and with no
+  // new writes no compaction would come: compact the dead prefix (outside
+  // the apply turn, so commits go on) once enough has accumulated.
+  if (compact_below > 0) {
+    st = store_->CompactRange(Cf::kLog, RefKey(0), RefKey(compact_below));
+    if (st.ok()) log_compacted_below_ = compact_below;
+  }
   return st;
 }
 

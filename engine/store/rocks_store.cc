@@ -213,6 +213,13 @@ Status RocksStore::CompactRange(Cf cf) {
   return FromRocks(rep_->db->CompactRange(co, rep_->cf(cf), nullptr, nullptr), "compact");
 }
 
+Status RocksStore::CompactRange(Cf cf, std::string_view begin, std::string_view end) {
+  rocksdb::CompactRangeOptions co;
+  co.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  rocksdb::Slice b = ToSlice(begin), e = ToSlice(end);
+  return FromRocks(rep_->db->CompactRange(co, rep_->cf(cf), &b, &e), "compact range");
+}
+
 Status RocksStore::Flush() {
   std::vector<rocksdb::ColumnFamilyHandle*> all;
   for (auto& h : rep_->cfs) all.push_back(h.get());

@@ -76,6 +76,8 @@ class RocksStore {
 
   // Compacts the whole column family (runs the retention filter on chunks).
   Status CompactRange(Cf cf);
+  // Compacts keys in [begin, end) of `cf`.
+  Status CompactRange(Cf cf, std::string_view begin, std::string_view end);
   // Flushes memtables to SST files.
   Status Flush();
   // Writes a consistent copy of the DB into `dir` (must not exist).
