@@ -27,6 +27,7 @@
 
 #include "bench/bench_util.h"
 #include "bench/series_gen.h"
+#include "tools/ingest_generated.h"
 #include "engine/db.h"
 
 namespace vigil {
@@ -77,45 +78,10 @@ Status Build(Dataset* ds) {
   o.background_maintenance = false;   // no idle sealing between ingest and queries
   ASSIGN_OR_RETURN(ds->db, DB::Open(ds->dir + "/db", o));
 
-  std::vector<Labels> labels(kSeries);
-  std::vector<SeriesRef> refs(kSeries, 0);
-  std::unique_ptr<Appender> app = ds->db->NewAppender();
-  size_t pending = 0;
-  ds->mint = INT64_MAX;
-  ds->maxt = INT64_MIN;
-  for (int64_t r = 0; r < kRounds; ++r) {
-    size_t slot = 0;
-    Status err;
-    g.ForEachSampleInRound(r, [&](const gen::GenSeries& s, Sample x) {
-      if (!err.ok()) return;
-      if (labels[slot].empty()) {
-        std::vector<std::pair<std::string_view, std::string_view>> pairs(s.labels.begin(), s.labels.end());
-        auto l = Labels::FromPairs(std::move(pairs));
-        if (!l.ok()) {
-          err = l.status();
-          return;
-        }
-        labels[slot] = std::move(l).value();
-      }
-      auto ref = app->Append(refs[slot], labels[slot], x.t, x.v);
-      if (!ref.ok()) {
-        err = ref.status();
-        return;
-      }
-      refs[slot++] = *ref;
-      ds->mint = std::min(ds->mint, x.t);
-      ds->maxt = std::max(ds->maxt, x.t);
-      if (++pending == kBatchSamples) {
-        err = app->Commit();
-        ds->samples += app->stats().accepted;
-        app = ds->db->NewAppender();
-        pending = 0;
-      }
-    });
-    RETURN_IF_ERROR(err);
-  }
-  RETURN_IF_ERROR(app->Commit());
-  ds->samples += app->stats().accepted;
+  ASSIGN_OR_RETURN(tools::IngestSummary sum, tools::IngestGenerated(*ds->db, g, 0, kRounds, kBatchSamples));
+  ds->samples = sum.samples;
+  ds->mint = sum.min_t;
+  ds->maxt = sum.max_t;
   return ds->db->CompactChunks();
 }
 

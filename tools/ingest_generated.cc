@@ -1,5 +1,6 @@
 #include "tools/ingest_generated.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace vigil::tools {
@@ -43,6 +44,8 @@ Result<IngestSummary> IngestGenerated(DB& db, gen::SeriesGenerator& gen, int64_t
         }
         c = CachedSeries{s.id, std::move(l).value(), 0};
       }
+      sum.min_t = std::min(sum.min_t, x.t);
+      sum.max_t = std::max(sum.max_t, x.t);
       auto ref = app->Append(c.ref, c.labels, x.t, x.v);
       if (ref.ok()) {
         c.ref = *ref;

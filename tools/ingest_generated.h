@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 
 #include "bench/series_gen.h"
 #include "engine/db.h"
@@ -15,6 +16,8 @@ struct IngestSummary {
   uint64_t samples = 0;   // accepted
   uint64_t rejected = 0;
   uint64_t commits = 0;
+  int64_t min_t = std::numeric_limits<int64_t>::max();  // of the samples offered
+  int64_t max_t = std::numeric_limits<int64_t>::min();
 };
 
 // Appends rounds [first_round, first_round + rounds) of `gen` to `db`,
