@@ -1,5 +1,6 @@
-// Measurement helpers shared by the benchmarks: resident memory, process CPU
-// time and wall-clock milliseconds. Linux only (/proc, getrusage).
+// Helpers shared by the benchmarks: resident memory, process CPU time,
+// wall-clock milliseconds, and a DB in a temporary directory removed at the
+// end. Linux only (/proc, getrusage).
 #pragma once
 
 #include <sys/resource.h>
@@ -8,6 +9,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "engine/db.h"
 
 namespace vigil::bench {
 
@@ -33,6 +40,31 @@ inline int64_t WallMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+// A benchmark's DB in its own temporary directory; closing and removing it
+// on destruction. mint/maxt/samples describe what was ingested.
+struct BenchDb {
+  std::string dir;
+  std::unique_ptr<DB> db;
+  int64_t mint = 0;
+  int64_t maxt = 0;
+  uint64_t samples = 0;
+
+  ~BenchDb() {
+    if (db) (void)db->Close();
+    db.reset();
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+  }
+};
+
+// Creates /tmp/<prefix>XXXXXX into *dir; IOError on failure.
+inline Status MakeBenchDir(const char* prefix, std::string* dir) {
+  std::string tmpl = std::string("/tmp/") + prefix + "XXXXXX";
+  if (mkdtemp(tmpl.data()) == nullptr) return Status::IOError("mkdtemp " + tmpl);
+  *dir = tmpl;
+  return Status::OK();
 }
 
 }  // namespace vigil::bench

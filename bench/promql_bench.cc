@@ -40,6 +40,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_util.h"
 #include "bench/series_gen.h"
 #include "tools/ingest_generated.h"
 #include "engine/chunk_decode.h"
@@ -162,25 +163,10 @@ class CountingQueryable final : public Queryable {
 
 // ---- The dataset. ----
 
-struct Dataset {
-  std::string dir;
-  std::unique_ptr<DB> db;
-  int64_t maxt = 0;  // newest sample
-  uint64_t samples = 0;
-
-  ~Dataset() {
-    if (db) (void)db->Close();
-    db.reset();
-    std::error_code ec;
-    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
-  }
-};
+using Dataset = bench::BenchDb;
 
 Status Build(Dataset* ds) {
-  char tmpl[] = "/tmp/vigil_promql_XXXXXX";
-  const char* p = mkdtemp(tmpl);
-  if (p == nullptr) return Status::IOError("mkdtemp");
-  ds->dir = p;
+  RETURN_IF_ERROR(bench::MakeBenchDir("vigil_promql_", &ds->dir));
 
   gen::GenOptions go;  // default start_ms: 800 s into a 2 h chunk window
   go.num_series = kSeries;

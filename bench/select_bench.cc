@@ -45,26 +45,10 @@ constexpr size_t kBatchSamples = 10000;
 
 
 // The dataset: a DB in a temporary directory, removed at exit.
-struct Dataset {
-  std::string dir;
-  std::unique_ptr<DB> db;
-  int64_t mint = 0;
-  int64_t maxt = 0;
-  uint64_t samples = 0;
-
-  ~Dataset() {
-    if (db) (void)db->Close();
-    db.reset();
-    std::error_code ec;
-    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
-  }
-};
+using Dataset = bench::BenchDb;
 
 Status Build(Dataset* ds) {
-  char tmpl[] = "/tmp/vigil_select_XXXXXX";
-  const char* p = mkdtemp(tmpl);
-  if (p == nullptr) return Status::IOError("mkdtemp");
-  ds->dir = p;
+  RETURN_IF_ERROR(bench::MakeBenchDir("vigil_select_", &ds->dir));
 
   gen::GenOptions go;
   go.num_series = kSeries;
