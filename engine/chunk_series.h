@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/chunk/split_chunk.h"
 #include "engine/chunk/xor_chunk.h"
 #include "engine/storage.h"
 
@@ -18,7 +19,7 @@ class ChunkListIterator final : public SampleIterator {
   explicit ChunkListIterator(const std::vector<ChunkView>* chunks) : chunks_(chunks) {}
   bool Next() override;
   bool Seek(int64_t t_ms) override;
-  Sample At() const override { return it_.At(); }
+  Sample At() const override { return split_ ? it2_.At() : it_.At(); }
   Status status() const override { return status_; }
 
  private:
@@ -27,7 +28,9 @@ class ChunkListIterator final : public SampleIterator {
   size_t index_ = 0;
   bool opened_ = false;
   bool positioned_ = false;
+  bool split_ = false;  // the open chunk is encoding 2 (it2_), else 1 (it_)
   XorIterator it_;
+  SplitIterator it2_;
   Status status_;
 };
 
@@ -42,6 +45,7 @@ class ChunkSeries final : public Series {
 
   // Adds a chunk, taking a copy of its bytes. Chunks go in time order.
   void AddChunk(int64_t min_t, int64_t max_t, uint8_t encoding, std::string_view bytes);
+  void AddChunk(int64_t min_t, int64_t max_t, uint8_t encoding, std::string&& bytes);
 
  private:
   Labels labels_;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "engine/chunk_series.h"
+#include "engine/store/chunk_record.h"
 #include "engine/store/keys.h"
 
 namespace vigil::engine {
@@ -51,22 +54,68 @@ class DbSeriesSet final : public SeriesSet {
       if (key.size() != 16) break;
       DecodeChunkKey(key, &ref, &max_t);
       if (ref != sel.ref || max_t >= sel.store_before) break;
-      ByteReader r(iter_->value());
-      uint8_t enc;
-      int64_t min_t;
-      if (!r.GetByte(&enc) || !r.GetVarsint64(&min_t)) {
-        status_ = Status::Corruption("chunk value of series " + std::to_string(ref));
+      ChunkRecord rec;
+      Status st = DecodeChunkRecord(iter_->value(), max_t, &rec);
+      if (!st.ok()) {
+        status_ = Status::Corruption("chunk of series " + std::to_string(ref) + ": " + st.message());
         return false;
       }
-      if (min_t > maxt_) break;
-      std::string_view payload;
-      (void)r.GetBytes(r.remaining(), &payload);
-      current_->AddChunk(min_t, max_t, enc, payload);
+      if (rec.min_t > maxt_) break;
+      switch (rec.encoding) {
+        case kRecordXor:
+          current_->AddChunk(rec.min_t, max_t, kEncodingXor, rec.payload);
+          break;
+        case kRecordSplitInline:
+          current_->AddChunk(rec.min_t, max_t, kEncodingSplit, rec.payload);
+          break;
+        default: {  // kRecordSplitSharedTs
+          const std::string* ts = nullptr;
+          if (!FetchTs(max_t, rec.ts_hash, &ts)) return false;
+          // Retention dropped the stream first: the chunk is past retention
+          // too, so it is skipped rather than reported.
+          if (ts == nullptr) continue;
+          std::string chunk;
+          chunk.reserve(5 + ts->size() + rec.payload.size());
+          PutVarint64(&chunk, ts->size());
+          chunk.append(*ts);
+          chunk.append(rec.payload);
+          current_->AddChunk(rec.min_t, max_t, kEncodingSplit, std::move(chunk));
+        }
+      }
     }
     status_ = iter_->status();
     return status_.ok();
   }
 
+  // Points *ts at the timestamp stream (nullptr if it is gone). Series of
+  // one target are adjacent in ref order and share streams, so recent
+  // streams are kept for this set's lifetime (bounded).
+  bool FetchTs(int64_t max_t, uint64_t hash, const std::string** ts) {
+    std::string key = TsKey(max_t, hash);
+    auto it = ts_cache_.find(key);
+    if (it != ts_cache_.end()) {
+      *ts = it->second.has_value() ? &*it->second : nullptr;
+      return true;
+    }
+    if (ts_cache_.size() >= kTsCacheEntries) ts_cache_.clear();
+    std::string value;
+    Status st = store_->Get(Cf::kTimestamps, key, &value);
+    if (st.code() == StatusCode::kNotFound) {
+      ts_cache_.emplace(std::move(key), std::nullopt);
+      *ts = nullptr;
+      return true;
+    }
+    if (!st.ok()) {
+      status_ = st;
+      return false;
+    }
+    auto ins = ts_cache_.emplace(std::move(key), std::move(value));
+    *ts = &*ins.first->second;
+    return true;
+  }
+
+  static constexpr size_t kTsCacheEntries = 4096;
+  std::unordered_map<std::string, std::optional<std::string>> ts_cache_;
   std::vector<Selected> selected_;
   RocksStore* store_;
   int64_t mint_, maxt_;
@@ -109,13 +158,13 @@ std::unique_ptr<SeriesSet> DbQuerier::Select(const Matchers& matchers, bool sort
       if (s->sealed) {
         for (const SealedChunk& c : *s->sealed) {
           sel.store_before = std::min(sel.store_before, c.min_t);
-          if (c.max_t >= mint_ && c.min_t <= maxt_) sel.series->AddChunk(c.min_t, c.max_t, 1, c.bytes);
+          if (c.max_t >= mint_ && c.min_t <= maxt_) sel.series->AddChunk(c.min_t, c.max_t, kEncodingSplit, c.bytes);
         }
       }
       if (s->open.num_samples() > 0) {
         sel.store_before = std::min(sel.store_before, s->open.min_t());
         if (s->open.max_t() >= mint_ && s->open.min_t() <= maxt_) {
-          sel.series->AddChunk(s->open.min_t(), s->open.max_t(), 1, s->open.bytes());
+          sel.series->AddChunk(s->open.min_t(), s->open.max_t(), kEncodingSplit, s->open.Chunk());
         }
       }
       selected.push_back(std::move(sel));

@@ -15,8 +15,12 @@ struct DbOptions {
   // Chunk cutting: a head chunk is sealed at this many samples (Prometheus's
   // 120: ~30 min at 15 s, small enough to decode cheaply for short ranges)...
   uint32_t chunk_max_samples = 120;
-  // ...or at this encoded size (bounds memory per series for noisy floats)...
+  // ...or when its timestamp stream reaches this size (irregular series)...
   uint32_t chunk_max_bytes = 1024;
+  // ...or when its value stream reaches this size (bounds memory for noisy
+  // floats: 120 random doubles take ~1.1 KiB, so only pathological values
+  // hit it, and only those series stop sharing their timestamp stream)...
+  uint32_t chunk_max_value_bytes = 4096;
   // ...or when a sample crosses a boundary aligned to this many ms (2 h, as
   // Prometheus's head block), so chunks never straddle aligned windows.
   int64_t chunk_range_ms = 2LL * 3600 * 1000;

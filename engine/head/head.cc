@@ -5,6 +5,7 @@
 
 #include "engine/base/coding.h"
 #include "engine/head/log_record.h"
+#include "engine/store/chunk_record.h"
 #include "engine/store/keys.h"
 
 namespace vigil::engine {
@@ -18,10 +19,19 @@ std::string WatermarkValue(int64_t max_t, double last_v) {
   return v;
 }
 
+// An open chunk checkpointed by format version 1 (XOR, encoding 1),
+// re-encoded as a split chunk with the same samples.
+Status ReencodeXorChunk(std::string_view chunk, SplitEncoder* out) {
+  out->Reset();
+  XorIterator it(chunk);
+  while (it.Next()) out->Append(it.At().t, it.At().v);
+  return it.status();
+}
+
 }  // namespace
 
 Head::Head(RocksStore* store, const DbOptions& options, const Clock* clock)
-    : store_(store), options_(options), clock_(clock) {}
+    : store_(store), options_(options), clock_(clock), ts_writer_(store) {}
 
 Head::~Head() = default;
 
@@ -38,12 +48,16 @@ MemSeries* Head::GetOrCreate(const Labels& labels) {
 Status Head::Load() {
   std::string value;
   Status st = store_->Get(Cf::kMeta, kMetaFormatVersion, &value);
+  // A version 1 directory holds XOR (encoding 1) chunks, which stay
+  // readable, and XOR open chunks in `head`, which are re-encoded below.
+  bool upgrade = false;
   if (st.ok()) {
     ByteReader r(value);
     uint64_t version;
-    if (!r.GetVarint64(&version) || version != kFormatVersion) {
+    if (!r.GetVarint64(&version) || (version != kFormatVersion && version != kFormatVersionXor)) {
       return Status::Corruption("unsupported data format version in meta");
     }
+    upgrade = version == kFormatVersionXor;
   } else if (st.code() == StatusCode::kNotFound) {
     WriteBatch wb;
     std::string v;
@@ -86,6 +100,7 @@ Status Head::Load() {
   persisted_next_ref_ = next_ref;
 
   // Watermarks: the newest persisted sample per series.
+  std::vector<MemSeries*> upgraded;
   it = store_->NewIterator(Cf::kHead);
   for (it->Seek(""); it->Valid(); it->Next()) {
     if (it->key().size() != 8) return Status::Corruption("head key size");
@@ -102,7 +117,8 @@ Status Head::Load() {
       // A checkpointed open chunk: continue it exactly where it stopped.
       std::string_view chunk;
       (void)r.GetBytes(r.remaining(), &chunk);
-      Status rs = s->open.ResumeFrom(chunk);
+      Status rs = upgrade ? ReencodeXorChunk(chunk, &s->open) : s->open.ResumeFrom(chunk);
+      if (upgrade) upgraded.push_back(s);
       if (!rs.ok()) return Status::Corruption("checkpointed chunk of series " + std::to_string(s->ref) + ": " + rs.message());
       if (s->open.num_samples() > 0) {
         s->open_window_end =
@@ -112,6 +128,22 @@ Status Head::Load() {
     }
   }
   RETURN_IF_ERROR(it->status());
+
+  if (upgrade) {
+    // Rewrite the re-encoded open chunks and the version in one batch, so
+    // a crash leaves either the old or the new directory.
+    WriteBatch wb;
+    std::string v;
+    for (MemSeries* s : upgraded) {
+      v = WatermarkValue(s->persisted_max_t, s->last_v);
+      s->open.AppendChunkTo(&v);
+      wb.Put(Cf::kHead, RefKey(s->ref), v);
+    }
+    v.clear();
+    PutVarint64(&v, kFormatVersion);
+    wb.Put(Cf::kMeta, kMetaFormatVersion, v);
+    RETURN_IF_ERROR(store_->Write(wb, true));
+  }
 
   return ReplayLog();
 }
@@ -161,7 +193,7 @@ Status Head::ReplayLog() {
 void Head::CutOpenChunk(MemSeries* s) {
   if (s->open.num_samples() == 0) return;
   if (!s->sealed) s->sealed = std::make_unique<std::vector<SealedChunk>>();
-  s->sealed->push_back(SealedChunk{s->open.min_t(), s->open.max_t(), s->open.last_value(), std::string(s->open.bytes())});
+  s->sealed->push_back(SealedChunk{s->open.min_t(), s->open.max_t(), s->open.last_value(), s->open.Chunk()});
   s->open.Reset();
   s->open_first_seq = kNoSeq;
 }
@@ -175,10 +207,15 @@ Head::Outcome Head::ApplySample(MemSeries* s, int64_t t, double v, uint64_t seq,
                                                                               : Outcome::kDuplicate;
     }
   }
-  XorEncoder& open = s->open;
+  SplitEncoder& open = s->open;
+  // Cut points depend on timestamps only (count, aligned window, timestamp
+  // stream size), so series scraped together cut at the same samples and
+  // share their timestamp streams. The value-stream cap only bounds
+  // pathological values (it un-shares that one series).
   if (open.num_samples() > 0 &&
       (open.num_samples() >= options_.chunk_max_samples || t >= s->open_window_end ||
-       open.size_bytes() + 20 > options_.chunk_max_bytes)) {
+       open.ts_size() + 20 > options_.chunk_max_bytes ||
+       open.value_size() + 20 > options_.chunk_max_value_bytes)) {
     bool had_sealed = s->sealed && !s->sealed->empty();
     CutOpenChunk(s);
     if (!had_sealed) to_persist_.push_back(s);
@@ -207,9 +244,21 @@ Status Head::PersistSealed() {
     if (!s->sealed) continue;
     for (const SealedChunk& c : *s->sealed) {
       value.clear();
-      value.push_back(1);  // encoding: XOR
-      PutVarsint64(&value, c.min_t);
-      value.append(c.bytes);
+      std::string_view ts, vs;
+      bool shared = false;
+      if (ParseSplitChunk(c.bytes, &ts, &vs).ok()) {
+        uint64_t hash = TsStreamHash(ts);
+        Result<bool> ok = ts_writer_.Prepare(&wb, c.max_t, hash, ts);
+        if (!ok.ok()) {
+          ts_writer_.BatchDone(/*committed=*/false);
+          return ok.status();
+        }
+        if (*ok) {
+          EncodeSharedTsChunkRecord(c.min_t, c.max_t, hash, vs, &value);
+          shared = true;
+        }
+      }
+      if (!shared) EncodeInlineChunkRecord(c.min_t, c.max_t, c.bytes, &value);
       wb.Put(Cf::kChunks, ChunkKey(s->ref, c.max_t), value);
     }
     counts[i] = s->sealed->size();
@@ -218,7 +267,9 @@ Status Head::PersistSealed() {
       wb.Put(Cf::kHead, RefKey(s->ref), WatermarkValue(last.max_t, last.last_v));
     }
   }
-  RETURN_IF_ERROR(store_->Write(wb, /*sync=*/false));
+  Status ws = store_->Write(wb, /*sync=*/false);
+  ts_writer_.BatchDone(ws.ok());
+  RETURN_IF_ERROR(ws);
   for (size_t i = 0; i < cut->size(); ++i) {
     MemSeries* s = (*cut)[i];
     std::lock_guard<std::mutex> lock(series_.LockFor(s->ref));
@@ -246,6 +297,8 @@ HeadStats Head::stats() const {
   st.series_collected = series_collected_.load();
   st.chunks_checkpointed = chunks_checkpointed_.load();
   st.commit_groups = commit_groups_.load();
+  st.ts_streams_written = ts_writer_.streams_written();
+  st.ts_streams_shared = ts_writer_.streams_shared();
   std::lock_guard<std::mutex> lock(commit_mu_);
   st.next_seq = next_seq_;
   return st;

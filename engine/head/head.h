@@ -21,6 +21,7 @@
 #include "engine/options.h"
 #include "engine/storage.h"
 #include "engine/store/rocks_store.h"
+#include "engine/store/ts_stream_writer.h"
 
 namespace vigil::engine {
 
@@ -54,6 +55,8 @@ struct HeadStats {
   uint64_t series_collected = 0;
   uint64_t chunks_checkpointed = 0;
   uint64_t commit_groups = 0;
+  uint64_t ts_streams_written = 0;  // distinct timestamp streams stored
+  uint64_t ts_streams_shared = 0;   // chunks that reused a stored stream
 };
 
 class Head {
@@ -142,6 +145,7 @@ class Head {
   uint64_t applied_seq_ = 0;         // written in the apply turn
   uint64_t log_start_ = 1;           // written in the apply turn
   std::vector<MemSeries*> to_persist_;  // apply turn: series with sealed chunks
+  TsStreamWriter ts_writer_;             // apply turn: shared timestamp streams
   int64_t last_checkpoint_wall_ms_ = 0;  // apply turn
   std::atomic<uint64_t> log_compacted_below_{0};  // log seq below which the log was compacted
   static constexpr uint64_t kLogCompactEvery = 4096;  // log records

@@ -64,7 +64,7 @@ Status Head::CheckpointOpenChunks() {
     value.clear();
     PutVarsint64(&value, s.open.max_t());
     PutFixed64LE(&value, std::bit_cast<uint64_t>(s.open.last_value()));
-    value.append(s.open.bytes());
+    s.open.AppendChunkTo(&value);
     wb.Put(Cf::kHead, RefKey(s.ref), value);
     written.push_back(&s);
   });

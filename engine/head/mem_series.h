@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "engine/base/labels.h"
-#include "engine/chunk/xor_chunk.h"
+#include "engine/chunk/split_chunk.h"
 
 namespace vigil::engine {
 
@@ -25,7 +25,7 @@ struct SealedChunk {
   int64_t min_t;
   int64_t max_t;
   double last_v;  // value at max_t
-  std::string bytes;
+  std::string bytes;  // self-contained split chunk (split_chunk.h)
 };
 
 struct MemSeries {
@@ -43,7 +43,7 @@ struct MemSeries {
   // a checkpointed open chunk); log replay skips samples up to it.
   int64_t persisted_max_t = kNoTime;
 
-  XorEncoder open;                 // open chunk (may be empty)
+  SplitEncoder open;               // open chunk (may be empty)
   // Log seq of the open chunk's oldest sample that is durable only in the
   // log; kNoSeq when there is none (empty or checkpointed chunk).
   uint64_t open_first_seq = kNoSeq;

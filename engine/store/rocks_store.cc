@@ -16,7 +16,7 @@ namespace vigil::engine {
 
 namespace {
 
-constexpr const char* kCfNames[] = {"default", "series", "head", "log", "chunks"};
+constexpr const char* kCfNames[] = {"default", "series", "head", "log", "chunks", "timestamps"};
 
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::OK();
@@ -55,7 +55,7 @@ struct RocksStore::Rep {
 };
 
 // Column families are created in the order of kCfNames, so their RocksDB ids
-// are 0..4 = Cf values; Open verifies this. A batch addresses them through
+// are 0..5 = Cf values; Open verifies this. A batch addresses them through
 // these id-only handles, so a WriteBatch needs no store to be filled.
 class IdHandle final : public rocksdb::ColumnFamilyHandle {
  public:
@@ -73,7 +73,7 @@ class IdHandle final : public rocksdb::ColumnFamilyHandle {
 };
 
 IdHandle* HandleFor(Cf cf) {
-  static IdHandle handles[] = {IdHandle(0), IdHandle(1), IdHandle(2), IdHandle(3), IdHandle(4)};
+  static IdHandle handles[] = {IdHandle(0), IdHandle(1), IdHandle(2), IdHandle(3), IdHandle(4), IdHandle(5)};
   return &handles[static_cast<int>(cf)];
 }
 
@@ -136,10 +136,14 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, con
     rocksdb::ColumnFamilyOptions cf;
     cf.table_factory.reset(table_opts(false));
     cf.compression = rocksdb::kLZ4Compression;
+    // Every family's bottom level (where compacted, cold data ends up) is
+    // zstd: label sets, watermarks and record headers are repetitive.
+    cf.bottommost_compression = rocksdb::kZSTD;
     switch (static_cast<Cf>(i)) {
       case Cf::kLog:
         // The redo log is written once, read at restart, then range-deleted.
         cf.compression = rocksdb::kNoCompression;
+        cf.bottommost_compression = rocksdb::kNoCompression;
         cf.write_buffer_size = 64ULL << 20;
         break;
       case Cf::kChunks:
@@ -150,9 +154,20 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, con
         cf.bottommost_compression = rocksdb::kZSTD;
         cf.write_buffer_size = 64ULL << 20;
         if (options.retention_ms > 0) {
-          cf.compaction_filter_factory = NewRetentionFilterFactory(options.clock, options.retention_ms);
+          cf.compaction_filter_factory =
+              NewRetentionFilterFactory(options.clock, options.retention_ms, RetentionKey::kChunk);
           // A filter only runs when a compaction touches a file: revisit
           // every file at least daily so expired chunks do go away.
+          cf.periodic_compaction_seconds = 24 * 3600;
+        }
+        break;
+      case Cf::kTimestamps:
+        // Shared timestamp streams: dropped by the same cutoff as chunks
+        // (max_t leads the key). A chunk whose stream went first is skipped
+        // by queries; it is past retention too.
+        if (options.retention_ms > 0) {
+          cf.compaction_filter_factory =
+              NewRetentionFilterFactory(options.clock, options.retention_ms, RetentionKey::kTimestamps);
           cf.periodic_compaction_seconds = 24 * 3600;
         }
         break;

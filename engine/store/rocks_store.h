@@ -1,5 +1,5 @@
 // RocksStore owns the rocksdb::DB and its column families (series, head, log,
-// chunks, meta) and is the only file that includes RocksDB headers or sees a
+// chunks, timestamps, meta) and is the only file that includes RocksDB headers or sees a
 // rocksdb::Status. Thread-safe: RocksDB is, and the counters are atomic.
 #pragma once
 
@@ -15,7 +15,7 @@
 
 namespace vigil::engine {
 
-enum class Cf : int { kMeta = 0, kSeries, kHead, kLog, kChunks, kCount };
+enum class Cf : int { kMeta = 0, kSeries, kHead, kLog, kChunks, kTimestamps, kCount };
 
 struct StoreOptions {
   int64_t retention_ms = 0;  // 0 = keep forever
