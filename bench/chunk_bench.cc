@@ -1,4 +1,4 @@
-// XOR chunk encode/decode throughput (items_per_second = samples/s, one
+// XOR (encoding 1) and split (encoding 2) chunk encode/decode throughput (items_per_second = samples/s, one
 // thread) and size (bytes_per_sample) on SeriesGenerator data, per series
 // kind and for the whole mix, with the default +-50 ms scrape jitter and with
 // aligned timestamps. gorilla_bytes_per_sample is the same data in
@@ -13,7 +13,10 @@
 
 #include "bench/series_gen.h"
 #include "engine/chunk/bit_stream.h"
+#include "engine/chunk/split_chunk.h"
 #include "engine/chunk/xor_chunk.h"
+#include "engine/chunk_decode.h"
+#include <set>
 
 namespace vigil {
 namespace {
@@ -26,7 +29,10 @@ constexpr int kAllKinds = gen::kNumKinds;
 struct Dataset {
   std::vector<std::vector<Sample>> chunks;  // sample runs of <= 120
   std::vector<std::string> encoded;
+  std::vector<std::string> split;  // encoding 2, self-contained
   size_t samples = 0, bytes = 0;
+  size_t split_bytes = 0;          // every chunk's two streams
+  size_t split_shared_bytes = 0;   // value streams + each distinct timestamp stream once
 };
 
 // Prometheus tsdb/chunkenc XOR layout, for the size comparison only.
@@ -110,6 +116,16 @@ const Dataset& GetDataset(int kind, int64_t jitter_ms) {
     d.samples += chunk.size();
     d.bytes += enc.size_bytes();
   }
+  engine::SplitEncoder senc;
+  std::set<std::string> streams;
+  for (const auto& chunk : d.chunks) {
+    senc.Reset();
+    for (const Sample& s : chunk) senc.Append(s.t, s.v);
+    d.split.push_back(senc.Chunk());
+    d.split_bytes += senc.size_bytes();
+    d.split_shared_bytes += senc.value_size();
+    if (streams.emplace(senc.ts_bytes()).second) d.split_shared_bytes += senc.ts_size();
+  }
   return d;
 }
 
@@ -158,6 +174,70 @@ void BM_XorDecode(benchmark::State& state) {
   state.SetLabel(Label(static_cast<int>(state.range(0)), state.range(1)));
 }
 
+void BM_SplitEncode(benchmark::State& state) {
+  const Dataset& d = GetDataset(static_cast<int>(state.range(0)), state.range(1));
+  engine::SplitEncoder enc;
+  for (auto _ : state) {
+    for (const auto& chunk : d.chunks) {
+      enc.Reset();
+      for (const Sample& s : chunk) enc.Append(s.t, s.v);
+      benchmark::DoNotOptimize(enc.ts_bytes().data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * d.samples));
+  // bytes_per_sample: both streams of every chunk; shared_bytes_per_sample:
+  // each distinct timestamp stream counted once (as the store keeps them).
+  state.counters["bytes_per_sample"] = static_cast<double>(d.split_bytes) / d.samples;
+  state.counters["shared_bytes_per_sample"] = static_cast<double>(d.split_shared_bytes) / d.samples;
+  state.SetLabel(Label(static_cast<int>(state.range(0)), state.range(1)));
+}
+
+void BM_SplitDecode(benchmark::State& state) {
+  const Dataset& d = GetDataset(static_cast<int>(state.range(0)), state.range(1));
+  engine::SplitIterator it;
+  for (auto _ : state) {
+    double sum = 0;
+    int64_t tsum = 0;
+    for (const auto& chunk : d.split) {
+      it.Reset(chunk);
+      while (it.Next()) {
+        Sample s = it.At();
+        sum += s.v;
+        tsum += s.t;
+      }
+    }
+    benchmark::DoNotOptimize(sum);
+    benchmark::DoNotOptimize(tsum);
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * d.samples));
+  state.counters["bytes_per_sample"] = static_cast<double>(d.split_bytes) / d.samples;
+  state.SetLabel(Label(static_cast<int>(state.range(0)), state.range(1)));
+}
+
+// The query engine's path: AppendChunkSamples per chunk, series after series
+// (chunks of one series in time order), so shared timestamp columns come
+// from the per-thread cache. range(2) = 1 for XOR chunks (encoding 1).
+void BM_AppendChunkSamples(benchmark::State& state) {
+  const Dataset& d = GetDataset(static_cast<int>(state.range(0)), state.range(1));
+  const bool xor_chunks = state.range(2) == 1;
+  const auto& chunks = xor_chunks ? d.encoded : d.split;
+  std::vector<ChunkView> views;
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    views.push_back(ChunkView{d.chunks[i].front().t, d.chunks[i].back().t,
+                              static_cast<uint8_t>(xor_chunks ? 1 : 2), chunks[i]});
+  }
+  std::vector<Sample> out;
+  for (auto _ : state) {
+    for (const ChunkView& v : views) {
+      out.clear();
+      benchmark::DoNotOptimize(AppendChunkSamples(v, INT64_MIN, INT64_MAX, false, &out).ok());
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * d.samples));
+  state.SetLabel(Label(static_cast<int>(state.range(0)), state.range(1)) + (xor_chunks ? "/xor" : "/split"));
+}
+
 void Args(benchmark::internal::Benchmark* b) {
   for (int64_t jitter : {50, 0}) {
     for (int kind = 0; kind <= kAllKinds; ++kind) b->Args({kind, jitter});
@@ -165,6 +245,10 @@ void Args(benchmark::internal::Benchmark* b) {
 }
 BENCHMARK(BM_XorEncode)->Apply(Args);
 BENCHMARK(BM_XorDecode)->Apply(Args);
+BENCHMARK(BM_SplitEncode)->Apply(Args);
+BENCHMARK(BM_SplitDecode)->Apply(Args);
+BENCHMARK(BM_AppendChunkSamples)->Args({gen::kNumKinds, 50, 1})->Args({gen::kNumKinds, 50, 2})
+    ->Args({gen::kNumKinds, 0, 1})->Args({gen::kNumKinds, 0, 2});
 
 }  // namespace
 }  // namespace vigil

@@ -48,7 +48,10 @@ Status DB::RunMaintenance() {
 
 Status DB::SealHead() { return head_->SealAll(); }
 
-Status DB::CompactChunks() { return store_->CompactRange(Cf::kChunks); }
+Status DB::CompactChunks() {
+  RETURN_IF_ERROR(store_->CompactRange(Cf::kChunks));
+  return store_->CompactRange(Cf::kTimestamps);
+}
 
 Status DB::Compact() {
   RETURN_IF_ERROR(store_->Flush());
@@ -56,6 +59,7 @@ Status DB::Compact() {
   // drops them; chunks get their final (bottommost, zstd) form.
   RETURN_IF_ERROR(store_->CompactRange(Cf::kLog));
   RETURN_IF_ERROR(store_->CompactRange(Cf::kChunks));
+  RETURN_IF_ERROR(store_->CompactRange(Cf::kTimestamps));
   RETURN_IF_ERROR(store_->CompactRange(Cf::kSeries));
   return store_->CompactRange(Cf::kHead);
 }
@@ -111,6 +115,9 @@ DbStats DB::stats() const {
   s.log_bytes = store_->ApproximateSize(Cf::kLog);
   s.chunk_bytes = store_->ApproximateSize(Cf::kChunks);
   s.series_bytes = store_->ApproximateSize(Cf::kSeries);
+  s.ts_bytes = store_->ApproximateSize(Cf::kTimestamps);
+  s.ts_streams_written = h.ts_streams_written;
+  s.ts_streams_shared = h.ts_streams_shared;
   return s;
 }
 

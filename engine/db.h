@@ -35,6 +35,9 @@ struct DbStats {
   uint64_t log_bytes = 0;         // approximate bytes in the `log` family
   uint64_t chunk_bytes = 0;       // approximate bytes in the `chunks` family
   uint64_t series_bytes = 0;      // approximate bytes in the `series` family
+  uint64_t ts_bytes = 0;          // approximate bytes in the `timestamps` family
+  uint64_t ts_streams_written = 0;  // distinct timestamp streams stored (this process)
+  uint64_t ts_streams_shared = 0;   // persisted chunks that reused a stored stream
 };
 
 class DB final : public Queryable {
@@ -57,7 +60,8 @@ class DB final : public Queryable {
   Status RunMaintenance();
   // Seals every open chunk and truncates the log (snapshots, shutdown).
   Status SealHead();
-  // Compacts the chunks family fully, running the retention filter.
+  // Compacts the chunks and timestamps families fully, running the
+  // retention filter.
   Status CompactChunks();
   // Flushes memtables and compacts every family to its final form (drops
   // truncated log records, bottommost compression of chunks).
