@@ -7,6 +7,8 @@
 #include <map>
 #include <string>
 
+#include "engine/base/coding.h"
+#include "engine/chunk/xor_chunk.h"
 #include "engine/db.h"
 #include "engine/store/keys.h"
 #include "engine/store/rocks_store.h"
@@ -151,7 +153,14 @@ TEST(TsSharing, RestartsResumeOpenChunksExactly) {
     clock_b.Advance(step * 15000LL);
     round += step;
     if (step % 2 == 0) {
-      ASSERT_OK(da->RunMaintenance());  // checkpoint, then more log
+      // A checkpoint round takes series whose chunk predates the previous
+      // round: two rounds with scrapes between, then more log below.
+      ASSERT_OK(da->RunMaintenance());
+      Scrape(*da, round, 2);
+      Scrape(*ref, round, 2);
+      round += 2;
+      clock_a.Advance(1000);
+      ASSERT_OK(da->RunMaintenance());
       EXPECT_GT(da->stats().chunks_checkpointed, 0u);
     }
     Scrape(*da, round, 3);
@@ -170,6 +179,55 @@ TEST(TsSharing, RestartsResumeOpenChunksExactly) {
   ref.reset();
   EXPECT_EQ(Dump(a.path(), Cf::kChunks), Dump(b.path(), Cf::kChunks));
   EXPECT_EQ(Dump(a.path(), Cf::kTimestamps), Dump(b.path(), Cf::kTimestamps));
+}
+
+TEST(TsSharing, FormatVersion1DirectoriesAreUpgraded) {
+  // A version 1 directory, written by hand: one series with a persisted
+  // XOR chunk (samples 0..119) and a checkpointed XOR open chunk (120..149).
+  TempDir dir;
+  Labels l = Labels::FromStrings({{"__name__", "old"}});
+  std::vector<Sample> want;
+  for (int i = 0; i < 150; ++i) want.push_back({kStart + i * 15000LL + (i * 7) % 41, i * 0.25});
+  {
+    ASSERT_OK_AND_ASSIGN(auto store, RocksStore::Open(dir.path(), engine::StoreOptions{}));
+    engine::WriteBatch wb;
+    std::string v;
+    PutVarint64(&v, 1);
+    wb.Put(Cf::kMeta, engine::kMetaFormatVersion, v);
+    v.clear();
+    PutVarsint64(&v, want[0].t);
+    v.append(l.data());
+    wb.Put(Cf::kSeries, engine::RefKey(1), v);
+    engine::XorEncoder sealed, open;
+    for (int i = 0; i < 120; ++i) sealed.Append(want[i].t, want[i].v);
+    for (int i = 120; i < 150; ++i) open.Append(want[i].t, want[i].v);
+    v.assign(1, '\x01');
+    PutVarsint64(&v, want[0].t);
+    v.append(sealed.bytes());
+    wb.Put(Cf::kChunks, engine::ChunkKey(1, want[119].t), v);
+    v.clear();
+    PutVarsint64(&v, want[149].t);
+    PutFixed64LE(&v, std::bit_cast<uint64_t>(want[149].v));
+    v.append(open.bytes());
+    wb.Put(Cf::kHead, engine::RefKey(1), v);
+    ASSERT_OK(store->Write(wb, true));
+  }
+  ManualClock clock(kStart);
+  ASSERT_OK_AND_ASSIGN(auto db, DB::Open(dir.path(), Options(&clock)));
+  auto got = ReadAll(*db, AllSeries());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got.begin()->second, want);
+  // The upgrade is durable: a second open reads the split open chunk.
+  db.reset();
+  ASSERT_OK_AND_ASSIGN(db, DB::Open(dir.path(), Options(&clock)));
+  EXPECT_EQ(ReadAll(*db, AllSeries()).begin()->second, want);
+  ASSERT_OK(db->SealHead());
+  EXPECT_EQ(ReadAll(*db, AllSeries()).begin()->second, want);
+  db.reset();
+  auto meta = Dump(dir.path(), Cf::kMeta);
+  std::string v2;
+  PutVarint64(&v2, engine::kFormatVersion);
+  EXPECT_EQ(meta[std::string(engine::kMetaFormatVersion)], v2);
 }
 
 }  // namespace
