@@ -1,9 +1,13 @@
-// Fuzz target for the XOR chunk codec. The first byte selects the mode:
+// Fuzz target for the chunk codecs: XOR (encoding 1, xor_chunk.h) and split
+// (encoding 2, split_chunk.h). The first byte selects the codec (bit 7 set:
+// split) and the mode:
 //  - even: the rest is a chunk; decode it with a mix of Next and Seek driven
-//    by the first byte, and try ResumeFrom on it. Must never crash.
+//    by the first byte, and try ResumeFrom on it (split: also the bulk
+//    decoders and AppendChunkSamples). Must never crash.
 //  - odd: the rest is a little program of samples (see ParseSamples); encode
 //    them, decode after appends and at the end, and abort() unless every
-//    timestamp and value bit pattern round-trips, ResumeFrom included.
+//    timestamp and value bit pattern round-trips, ResumeFrom included (split:
+//    and the timestamp stream depends on the timestamps only).
 #include <bit>
 #include <cmath>
 #include <cstdint>
@@ -13,11 +17,15 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/chunk/split_chunk.h"
 #include "engine/chunk/xor_chunk.h"
+#include "engine/chunk_decode.h"
 
 namespace {
 
 using vigil::Sample;
+using vigil::engine::SplitEncoder;
+using vigil::engine::SplitIterator;
 using vigil::engine::XorEncoder;
 using vigil::engine::XorIterator;
 
@@ -137,14 +145,112 @@ void RoundTrip(Cursor c) {
   }
 }
 
+// ---- Split chunks -----------------------------------------------------------
+
+void SplitDecodeArbitrary(std::string_view chunk, uint8_t mode) {
+  SplitIterator it(chunk);
+  uint32_t count = 0;
+  int64_t last = INT64_MIN;
+  bool have = false;
+  std::vector<Sample> seen;
+  for (int step = 0;; ++step) {
+    bool ok;
+    if ((mode >> (step % 7)) & 2) {
+      int64_t ahead = (step * 977) % 60000;
+      ok = it.Seek(!have ? INT64_MIN : last > INT64_MAX - ahead ? INT64_MAX : last + ahead);
+    } else {
+      ok = it.Next();
+    }
+    if (!ok) break;
+    Sample s = it.At();
+    Check(!have || s.t >= last);
+    have = true;
+    last = s.t;
+    Check(++count <= 0xffff);
+  }
+  Check(!it.Next());
+  // The bulk path (AppendChunkSamples) agrees with the iterator on a clean
+  // chunk, and never crashes on a damaged one.
+  SplitIterator all(chunk);
+  while (all.Next()) seen.push_back(all.At());
+  std::vector<Sample> bulk;
+  vigil::ChunkView view{INT64_MIN, INT64_MAX, vigil::engine::kEncodingSplit, chunk};
+  vigil::Status st = vigil::AppendChunkSamples(view, INT64_MIN, INT64_MAX, false, &bulk);
+  Check(st.ok() == all.status().ok());
+  if (st.ok()) {
+    Check(bulk.size() == seen.size());
+    for (size_t i = 0; i < seen.size(); ++i) {
+      Check(bulk[i].t == seen[i].t);
+      Check(std::bit_cast<uint64_t>(bulk[i].v) == std::bit_cast<uint64_t>(seen[i].v));
+    }
+  }
+  SplitEncoder enc;
+  if (enc.ResumeFrom(chunk).ok()) {
+    Check(enc.Chunk() == chunk);
+    if (enc.num_samples() > 0 && enc.max_t() < INT64_MAX && enc.num_samples() < 0xffff) {
+      enc.Append(enc.max_t() + 1, 42.5);
+      SplitIterator again(enc.Chunk());
+      uint32_t n = 0;
+      Sample s{};
+      std::string c = enc.Chunk();
+      again.Reset(c);
+      while (again.Next()) s = again.At(), ++n;
+      Check(again.status().ok() && n == enc.num_samples() && s.v == 42.5);
+    }
+  }
+}
+
+void SplitVerify(std::string_view chunk, const std::vector<Sample>& want, size_t n) {
+  SplitIterator it(chunk);
+  size_t i = 0;
+  while (it.Next()) {
+    Check(i < n);
+    Sample s = it.At();
+    Check(s.t == want[i].t);
+    Check(std::bit_cast<uint64_t>(s.v) == std::bit_cast<uint64_t>(want[i].v));
+    ++i;
+  }
+  Check(it.status().ok() && i == n);
+}
+
+void SplitRoundTrip(Cursor c) {
+  std::vector<Sample> s = ParseSamples(c);
+  SplitEncoder enc, zeros;  // zeros: same timestamps, constant values
+  size_t resume_at = s.size() / 2;
+  std::string prefix;
+  for (size_t i = 0; i < s.size(); ++i) {
+    enc.Append(s[i].t, s[i].v);
+    zeros.Append(s[i].t, 0);
+    if (i + 1 == resume_at) prefix = enc.Chunk();
+    if (i < 16 || i % 37 == 0) SplitVerify(enc.Chunk(), s, i + 1);
+  }
+  SplitVerify(enc.Chunk(), s, s.size());
+  Check(enc.num_samples() == s.size());
+  Check(enc.ts_bytes() == zeros.ts_bytes());
+  if (!prefix.empty()) {
+    SplitEncoder resumed;
+    Check(resumed.ResumeFrom(prefix).ok());
+    for (size_t i = resume_at; i < s.size(); ++i) resumed.Append(s[i].t, s[i].v);
+    Check(resumed.Chunk() == enc.Chunk());
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
+  std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
+  const bool split = data[0] & 0x80;
   if (data[0] & 1) {
-    RoundTrip(Cursor{data + 1, data + size});
+    if (split) {
+      SplitRoundTrip(Cursor{data + 1, data + size});
+    } else {
+      RoundTrip(Cursor{data + 1, data + size});
+    }
+  } else if (split) {
+    SplitDecodeArbitrary(rest, data[0]);
   } else {
-    DecodeArbitrary(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1), data[0]);
+    DecodeArbitrary(rest, data[0]);
   }
   return 0;
 }
