@@ -22,6 +22,13 @@ class TsColumnCache {
  public:
   // The column for `ts`, or nullptr with *st = Corruption if it is damaged.
   const std::vector<int64_t>* Get(std::string_view ts, Status* st) {
+    // Long streams (chunks far beyond the head's 120 samples) are decoded
+    // into a scratch column and not kept, to bound the cache's memory.
+    Result<uint32_t> n = engine::SplitTsCount(ts);
+    if (!n.ok() || *n > kMaxCachedSamples) {
+      *st = engine::DecodeSplitTimestamps(ts, &scratch_);
+      return &scratch_;
+    }
     Slot& s = slots_[StableHash64(ts) & (kSlots - 1)];
     if (s.valid && s.ts == ts) return &s.col;
     s.valid = false;
@@ -37,12 +44,14 @@ class TsColumnCache {
 
  private:
   static constexpr size_t kSlots = 256;
+  static constexpr uint32_t kMaxCachedSamples = 1024;  // <= 2 MiB per thread
   struct Slot {
     bool valid = false;
     std::string ts;
     std::vector<int64_t> col;
   };
   Slot slots_[kSlots];
+  std::vector<int64_t> scratch_;
 };
 
 TsColumnCache& ThreadTsCache() {

@@ -164,7 +164,10 @@ Result<std::unique_ptr<RocksStore>> RocksStore::Open(const std::string& dir, con
       case Cf::kTimestamps:
         // Shared timestamp streams: dropped by the same cutoff as chunks
         // (max_t leads the key). A chunk whose stream went first is skipped
-        // by queries; it is past retention too.
+        // by queries; it is past retention too. The writer looks up streams
+        // it has not seen recently, mostly absent ones: a bloom filter
+        // (~1 byte per stream) answers those without reading blocks.
+        cf.table_factory.reset(table_opts(true));
         if (options.retention_ms > 0) {
           cf.compaction_filter_factory =
               NewRetentionFilterFactory(options.clock, options.retention_ms, RetentionKey::kTimestamps);
