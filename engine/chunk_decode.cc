@@ -75,12 +75,21 @@ Status AppendSplitSamples(const ChunkView& chunk, int64_t mint, int64_t maxt, bo
   Status vst = engine::DecodeSplitValues(vs, static_cast<uint32_t>(hi), values.data(), &decoded);
   if (!vst.ok()) st = vst;
   size_t end = std::min<size_t>(hi, decoded);
-  out->reserve(out->size() + (end > lo ? end - lo : 0));
-  for (size_t i = lo; i < end; ++i) {
-    double v = values[i];
-    if (skip_stale && IsStaleNaN(v)) continue;
-    out->push_back(Sample{col[i], v});
+  if (end <= lo) return st;
+  // Written in place (no per-sample capacity check), trimmed at the end.
+  size_t base = out->size();
+  out->resize(base + (end - lo));
+  Sample* dst = out->data() + base;
+  size_t k = 0;
+  if (skip_stale) {
+    for (size_t i = lo; i < end; ++i) {
+      if (IsStaleNaN(values[i])) continue;
+      dst[k++] = Sample{col[i], values[i]};
+    }
+  } else {
+    for (size_t i = lo; i < end; ++i) dst[k++] = Sample{col[i], values[i]};
   }
+  out->resize(base + k);
   return st;
 }
 
