@@ -73,7 +73,7 @@ bool IsValidUtf8(std::string_view s) {
 
 uint64_t StableHash64(std::string_view bytes) {
   // 64-bit multiply-xorshift over 8-byte words (wyhash-like mixing). Fixed
-  // constants: the value is part of no on-disk format but must be stable.
+  // constants: the value is on disk (timestamp stream keys) and must not change.
   constexpr uint64_t kMul = 0x9e3779b97f4a7c15ULL;
   uint64_t h = 0xcbf29ce484222325ULL ^ (bytes.size() * kMul);
   const char* p = bytes.data();

@@ -80,7 +80,8 @@ class Labels {
 bool IsValidLabelName(std::string_view name);
 bool IsValidUtf8(std::string_view s);
 
-// Stable 64-bit hash of bytes (the same on every run and machine).
+// Stable 64-bit hash of bytes (the same on every run and machine). On disk:
+// it names timestamp streams in the `timestamps` family; never change it.
 uint64_t StableHash64(std::string_view bytes);
 
 }  // namespace vigil

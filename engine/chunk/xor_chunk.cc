@@ -11,8 +11,8 @@
 #include "engine/chunk/xor_codec.h"
 
 // Bit layout: docs/STORAGE_FORMAT.md, "XOR chunk (encoding 1)". Every
-// state update below exists once and is called by both the encoder and the
-// decoder, which is what keeps them in lockstep.
+// state update exists once (xor_codec.h) and is called by both the encoder
+// and the decoder, which is what keeps them in lockstep.
 
 namespace vigil::engine {
 using namespace xor_internal;  // NOLINT: the shared coding rules

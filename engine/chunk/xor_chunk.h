@@ -1,4 +1,6 @@
-// XOR chunk (encoding 1): vigil's float chunk codec, derived from Gorilla /
+// XOR chunk (encoding 1): vigil's first float chunk codec (format version 1;
+// since version 2 chunks are written as split chunks, split_chunk.h, and
+// this one is kept to read old directories), derived from Gorilla /
 // Prometheus XOR but predicting timestamps from a scrape grid and coding
 // decimal values (counters, buckets, 3-4 digit gauges) as scaled integers.
 // The bit layout is in docs/STORAGE_FORMAT.md. XorEncoder and XorIterator are
