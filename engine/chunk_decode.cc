@@ -118,4 +118,46 @@ Status AppendChunkSamples(const ChunkView& chunk, int64_t mint, int64_t maxt, bo
   return it.status();
 }
 
+namespace engine {
+
+void SplitColumnIterator::Reset(std::string_view chunk) {
+  status_ = Status::OK();
+  pending_ = Status::OK();
+  pos_ = static_cast<size_t>(-1);
+  n_ = 0;
+  std::string_view ts, vs;
+  pending_ = ParseSplitChunk(chunk, &ts, &vs);
+  if (!pending_.ok()) return;
+  Status st;
+  const std::vector<int64_t>& col = *ThreadTsCache().Get(ts, &st);
+  ts_.assign(col.begin(), col.end());
+  if (vs_.size() < ts_.size()) vs_.resize(ts_.size());
+  uint32_t decoded = 0;
+  Status vst = DecodeSplitValues(vs, static_cast<uint32_t>(ts_.size()), vs_.data(), &decoded);
+  n_ = std::min<size_t>(ts_.size(), decoded);
+  pending_ = !st.ok() ? st : vst;
+}
+
+bool SplitColumnIterator::End() {
+  pos_ = n_;
+  if (!pending_.ok() && status_.ok()) status_ = pending_;
+  return false;
+}
+
+bool SplitColumnIterator::Seek(int64_t t_ms) {
+  size_t from = pos_ == static_cast<size_t>(-1) ? 0 : pos_;
+  if (from >= n_) return End();
+  if (ts_[from] >= t_ms) {
+    pos_ = from;
+    return true;
+  }
+  size_t i = std::lower_bound(ts_.begin() + static_cast<long>(from), ts_.begin() + static_cast<long>(n_), t_ms) -
+             ts_.begin();
+  if (i >= n_) return End();
+  pos_ = i;
+  return true;
+}
+
+}  // namespace engine
+
 }  // namespace vigil

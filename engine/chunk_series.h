@@ -9,6 +9,7 @@
 
 #include "engine/chunk/split_chunk.h"
 #include "engine/chunk/xor_chunk.h"
+#include "engine/chunk_decode.h"
 #include "engine/storage.h"
 
 namespace vigil::engine {
@@ -30,7 +31,7 @@ class ChunkListIterator final : public SampleIterator {
   bool positioned_ = false;
   bool split_ = false;  // the open chunk is encoding 2 (it2_), else 1 (it_)
   XorIterator it_;
-  SplitIterator it2_;
+  SplitColumnIterator it2_;
   Status status_;
 };
 

@@ -214,5 +214,44 @@ TEST(SplitChunk, DamagedInputIsCorruptionNeverACrash) {
   }
 }
 
+TEST(SplitChunk, ColumnIteratorMatchesStreamIterator) {
+  Rng rng{11};
+  for (int round = 0; round < 20; ++round) {
+    std::vector<Sample> s;
+    int64_t t = static_cast<int64_t>(rng.Below(1ull << 40));
+    for (int i = 0; i < 130; ++i) {
+      s.push_back({t, rng.Below(4) == 0 ? FromBits(rng.Next()) : static_cast<double>(rng.Below(100))});
+      t += 1 + static_cast<int64_t>(rng.Below(30000));
+    }
+    SplitEncoder enc;
+    for (const Sample& x : s) enc.Append(x.t, x.v);
+    std::string chunk = enc.Chunk();
+    // Whole and truncated chunks, with a mix of Seek and Next.
+    for (size_t len : {chunk.size(), chunk.size() - 1, chunk.size() / 2, size_t{3}}) {
+      std::string_view c = std::string_view(chunk).substr(0, len);
+      SplitIterator a(c);
+      SplitColumnIterator b;
+      b.Reset(c);
+      for (int step = 0; step < 200; ++step) {
+        bool ra, rb;
+        if (step % 3 == 2) {
+          int64_t target = s[std::min<size_t>(s.size() - 1, static_cast<size_t>(step) / 2)].t + 1;
+          ra = a.Seek(target);
+          rb = b.Seek(target);
+        } else {
+          ra = a.Next();
+          rb = b.Next();
+        }
+        ASSERT_EQ(ra, rb) << "len " << len << " step " << step;
+        if (!ra) break;
+        ASSERT_EQ(a.At().t, b.At().t);
+        ASSERT_EQ(Bits(a.At().v), Bits(b.At().v));
+      }
+      EXPECT_EQ(a.status().ok(), b.status().ok()) << "len " << len;
+      EXPECT_EQ(b.status().ok(), len == chunk.size()) << "len " << len;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace vigil::engine
