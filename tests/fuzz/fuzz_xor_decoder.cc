@@ -189,11 +189,10 @@ void SplitDecodeArbitrary(std::string_view chunk, uint8_t mode) {
     Check(enc.Chunk() == chunk);
     if (enc.num_samples() > 0 && enc.max_t() < INT64_MAX && enc.num_samples() < 0xffff) {
       enc.Append(enc.max_t() + 1, 42.5);
-      SplitIterator again(enc.Chunk());
+      std::string c = enc.Chunk();
+      SplitIterator again(c);
       uint32_t n = 0;
       Sample s{};
-      std::string c = enc.Chunk();
-      again.Reset(c);
       while (again.Next()) s = again.At(), ++n;
       Check(again.status().ok() && n == enc.num_samples() && s.v == 42.5);
     }
