@@ -214,6 +214,25 @@ TEST(SplitChunk, DamagedInputIsCorruptionNeverACrash) {
   }
 }
 
+TEST(SplitChunk, ShrinkToFitMoveAndReset) {
+  SplitEncoder ref, enc;
+  for (int i = 0; i < 60; ++i) {
+    ref.Append(i * 15000 + i % 3, i * 0.5);
+    enc.Append(i * 15000 + i % 3, i * 0.5);
+    if (i % 7 == 0) enc.ShrinkToFit();  // appends grow it back
+  }
+  EXPECT_EQ(enc.Chunk(), ref.Chunk());
+  SplitEncoder moved(std::move(enc));
+  EXPECT_EQ(moved.Chunk(), ref.Chunk());
+  moved.Reset();
+  EXPECT_EQ(moved.num_samples(), 0u);
+  moved.ShrinkToFit();  // releases the buffers
+  EXPECT_EQ(moved.ts_bytes(), std::string_view("\0\0", 2));
+  EXPECT_TRUE(moved.value_bytes().empty());
+  for (int i = 0; i < 60; ++i) moved.Append(i * 15000 + i % 3, i * 0.5);
+  EXPECT_EQ(moved.Chunk(), ref.Chunk());
+}
+
 TEST(SplitChunk, ColumnIteratorMatchesStreamIterator) {
   Rng rng{11};
   for (int round = 0; round < 20; ++round) {
