@@ -1,0 +1,264 @@
+#include "server/remote_write/view_decode.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+#include <snappy.h>
+
+#include <climits>
+#include <cstring>
+#include <string>
+
+#include "remote_write/proto/remote.pb.h"  // generated into the build dir
+#include "server/remote_write/decode.h"
+
+namespace vigil::server::remote_write {
+
+namespace {
+
+using google::protobuf::io::CodedInputStream;
+using WFL = google::protobuf::internal::WireFormatLite;
+
+constexpr int kVarint = WFL::WIRETYPE_VARINT;
+constexpr int kFixed64 = WFL::WIRETYPE_FIXED64;
+constexpr int kLen = WFL::WIRETYPE_LENGTH_DELIMITED;
+constexpr size_t kKeepBytes = 8 << 20;  // Release() frees larger buffers
+
+constexpr uint32_t Tag(int field, int wire_type) { return (static_cast<uint32_t>(field) << 3) | wire_type; }
+
+// One pass over the bytes. Each message is a loop over its fields; a
+// nested message is entered with PushLimit and one recursion level, as the
+// generated parser counts them (so deep unknown groups fail alike).
+class Parser {
+ public:
+  Parser(std::string_view bytes, WriteRequestView* out)
+      : base_(reinterpret_cast<const uint8_t*>(bytes.data())),
+        in_(base_, static_cast<int>(bytes.size())),
+        out_(out) {
+    in_.PushLimit(static_cast<int>(bytes.size()));
+  }
+
+  bool ParseRequest() {
+    while (!AtLimit()) {
+      uint32_t tag;
+      if (!ReadTag(&tag)) return false;
+      if (tag == Tag(1, kLen)) {
+        if (!Nested([this] { return ParseTimeSeries(); })) return false;
+      } else if (tag == Tag(3, kLen)) {
+        if (!Nested([this] { return ParseMetadata(); })) return false;
+      } else if (!Skip(tag)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  const char* error() const { return error_; }
+  int offset() const { return in_.CurrentPosition(); }
+
+ private:
+  bool Fail(const char* what) {
+    if (error_ == nullptr) error_ = what;
+    return false;
+  }
+  bool AtLimit() const { return in_.BytesUntilLimit() == 0; }
+  const char* Here() const { return reinterpret_cast<const char*>(base_) + in_.CurrentPosition(); }
+
+  // A tag as the generated parser reads it: at most 5 bytes, field number
+  // not 0 (ReadTag returns 0 for a malformed tag too).
+  bool ReadTag(uint32_t* tag) {
+    int before = in_.CurrentPosition();
+    *tag = in_.ReadTag();
+    if (*tag == 0) return Fail(in_.CurrentPosition() == before ? "truncated or malformed tag" : "field number 0");
+    if (in_.CurrentPosition() - before > 5) return Fail("tag longer than 5 bytes");
+    if ((*tag >> 3) == 0) return Fail("field number 0");
+    return true;
+  }
+  // A length prefix: at most 5 bytes and within the current message.
+  bool ReadLength(uint32_t* len) {
+    int before = in_.CurrentPosition();
+    if (!in_.ReadVarint32(len)) return Fail("truncated length");
+    if (in_.CurrentPosition() - before > 5) return Fail("length longer than 5 bytes");
+    if (*len > static_cast<uint32_t>(in_.BytesUntilLimit())) return Fail("length past the end");
+    return true;
+  }
+  bool ReadBytes(std::string_view* v) {
+    uint32_t len;
+    if (!ReadLength(&len)) return false;
+    *v = std::string_view(Here(), len);
+    return in_.Skip(static_cast<int>(len)) || Fail("length past the end");
+  }
+  bool ReadVarint(uint64_t* v) { return in_.ReadVarint64(v) || Fail("truncated or overlong varint"); }
+  bool ReadFixed64(uint64_t* v) { return in_.ReadLittleEndian64(v) || Fail("truncated fixed64"); }
+  // Unknown field, or a known one with another wire type (the generated
+  // parser treats both as unknown): skipped, groups included.
+  bool Skip(uint32_t tag) {
+    if (WFL::GetTagWireType(tag) == WFL::WIRETYPE_END_GROUP) return Fail("unexpected end-group tag");
+    return WFL::SkipField(&in_, tag) || Fail("malformed unknown field");
+  }
+  template <typename Fn>
+  bool Nested(Fn&& body) {
+    uint32_t len;
+    if (!ReadLength(&len)) return false;
+    if (!in_.IncrementRecursionDepth()) return Fail("nesting too deep");
+    CodedInputStream::Limit limit = in_.PushLimit(static_cast<int>(len));
+    if (!body()) return false;
+    in_.PopLimit(limit);
+    in_.DecrementRecursionDepth();
+    return true;
+  }
+  // Validates an exemplar or histogram with its generated class, as
+  // ParseFromArray would have parsed it in place (same recursion budget).
+  bool ValidateWithMessage(google::protobuf::MessageLite* msg) {
+    uint32_t len;
+    if (!ReadLength(&len)) return false;
+    CodedInputStream sub(reinterpret_cast<const uint8_t*>(Here()), static_cast<int>(len));
+    sub.SetRecursionLimit(in_.RecursionBudget() - 1);
+    msg->Clear();
+    bool ok = in_.RecursionBudget() > 0 && msg->MergeFromCodedStream(&sub) && sub.ConsumedEntireMessage();
+    if (!ok) return Fail("malformed exemplar or histogram");
+    return in_.Skip(static_cast<int>(len));
+  }
+
+  bool ParseTimeSeries() {
+    RawSeries s;
+    s.label_begin = static_cast<uint32_t>(out_->labels.size());
+    s.sample_begin = static_cast<uint32_t>(out_->samples.size());
+    const char* run_begin = nullptr;  // labels_wire: the contiguous Label fields
+    const char* run_end = nullptr;
+    bool contiguous = true;
+    while (!AtLimit()) {
+      const char* field_start = Here();
+      uint32_t tag;
+      if (!ReadTag(&tag)) return false;
+      if (tag == Tag(1, kLen)) {
+        if (run_begin == nullptr) {
+          run_begin = field_start;
+        } else if (field_start != run_end) {
+          contiguous = false;
+        }
+        RawLabel l;
+        if (!Nested([&] { return ParseLabel(&l); })) return false;
+        out_->labels.push_back(l);
+        run_end = Here();
+      } else if (tag == Tag(2, kLen)) {
+        RawSample smp;
+        if (!Nested([&] { return ParseSample(&smp); })) return false;
+        out_->samples.push_back(smp);
+      } else if (tag == Tag(3, kLen)) {
+        if (!ValidateWithMessage(&exemplar_)) return false;
+        ++s.exemplars;
+      } else if (tag == Tag(4, kLen)) {
+        if (!ValidateWithMessage(&histogram_)) return false;
+        ++s.histograms;
+      } else if (!Skip(tag)) {
+        return false;
+      }
+    }
+    s.label_count = static_cast<uint32_t>(out_->labels.size()) - s.label_begin;
+    s.sample_count = static_cast<uint32_t>(out_->samples.size()) - s.sample_begin;
+    if (contiguous && run_begin != nullptr) s.labels_wire = std::string_view(run_begin, run_end - run_begin);
+    out_->series.push_back(s);
+    return true;
+  }
+
+  bool ParseLabel(RawLabel* l) {
+    while (!AtLimit()) {
+      uint32_t tag;
+      if (!ReadTag(&tag)) return false;
+      if (tag == Tag(1, kLen)) {
+        if (!ReadBytes(&l->name)) return false;
+      } else if (tag == Tag(2, kLen)) {
+        if (!ReadBytes(&l->value)) return false;
+      } else if (!Skip(tag)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool ParseSample(RawSample* s) {
+    while (!AtLimit()) {
+      uint32_t tag;
+      if (!ReadTag(&tag)) return false;
+      if (tag == Tag(1, kFixed64)) {
+        uint64_t bits;
+        if (!ReadFixed64(&bits)) return false;
+        std::memcpy(&s->v, &bits, 8);
+      } else if (tag == Tag(2, kVarint)) {
+        uint64_t t;
+        if (!ReadVarint(&t)) return false;
+        s->t = static_cast<int64_t>(t);
+      } else if (!Skip(tag)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool ParseMetadata() {
+    RawMetadata md;
+    while (!AtLimit()) {
+      uint32_t tag;
+      if (!ReadTag(&tag)) return false;
+      if (tag == Tag(1, kVarint)) {
+        uint64_t type;
+        if (!ReadVarint(&type)) return false;
+        md.type = static_cast<int>(static_cast<int32_t>(type));
+      } else if (tag == Tag(2, kLen)) {
+        if (!ReadBytes(&md.family)) return false;
+      } else if (tag == Tag(4, kLen)) {
+        if (!ReadBytes(&md.help)) return false;
+      } else if (tag == Tag(5, kLen)) {
+        if (!ReadBytes(&md.unit)) return false;
+      } else if (!Skip(tag)) {
+        return false;
+      }
+    }
+    out_->metadata.push_back(md);
+    return true;
+  }
+
+  const uint8_t* base_;
+  CodedInputStream in_;
+  WriteRequestView* out_;
+  const char* error_ = nullptr;
+  prometheus::Exemplar exemplar_;
+  prometheus::Histogram histogram_;
+};
+
+}  // namespace
+
+Status ParseWriteRequestView(std::string_view bytes, WriteRequestView* out) {
+  out->Clear();
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) return Status::InvalidArgument("protobuf: body too large");
+  Parser p(bytes, out);
+  if (p.ParseRequest()) return Status::OK();
+  out->Clear();
+  return Status::InvalidArgument("protobuf: cannot parse decoded body (" + std::to_string(bytes.size()) +
+                                 " bytes) as prometheus.WriteRequest: " + p.error() + " at byte " +
+                                 std::to_string(p.offset()));
+}
+
+Status ViewDecoder::Decode(std::string_view body, size_t max_decoded_bytes) {
+  view_.Clear();
+  size_t decoded_len = 0;
+  RETURN_IF_ERROR(SnappyDecodedLength(body, max_decoded_bytes, &decoded_len));
+  if (decoded_len > capacity_) {
+    buf_ = std::make_unique_for_overwrite<char[]>(decoded_len);
+    capacity_ = decoded_len;
+  }
+  char empty;
+  char* buf = decoded_len == 0 ? &empty : buf_.get();
+  if (!snappy::RawUncompress(body.data(), body.size(), buf)) return Status::InvalidArgument("snappy: corrupt input");
+  return ParseWriteRequestView(std::string_view(buf, decoded_len), &view_);
+}
+
+void ViewDecoder::Release() {
+  view_.Clear();
+  if (capacity_ > kKeepBytes) {
+    buf_.reset();
+    capacity_ = 0;
+  }
+}
+
+}  // namespace vigil::server::remote_write
