@@ -162,9 +162,24 @@ Status AppendWriteRequest(const WriteRequestView& req, const ConvertLimits& limi
     return Status::LimitExceeded("too many series in one request: " + msg);
   }
 
+  // Hash every series first (sequential over the request bytes) and start
+  // loading the cache slots; the loop below prefetches entries ahead.
+  std::vector<uint64_t> hashes;
+  if (cache != nullptr) {
+    hashes.resize(req.series.size());
+    for (size_t i = 0; i < req.series.size(); ++i) {
+      const std::string_view wire = req.series[i].labels_wire;
+      hashes[i] = wire.empty() ? 0 : SeriesRefCache::HashOf(wire);
+      cache->PrefetchSlot(hashes[i]);
+    }
+  }
+  constexpr size_t kAhead = 4;
+
   LabelConverter converter(limits);
   Labels converted;
-  for (const RawSeries& ts : req.series) {
+  for (size_t i = 0; i < req.series.size(); ++i) {
+    const RawSeries& ts = req.series[i];
+    if (cache != nullptr && i + kAhead < req.series.size()) cache->PrefetchEntry(hashes[i + kAhead]);
     std::span<const RawLabel> raw = req.LabelsOf(ts);
     report->exemplars_ignored += ts.exemplars;
     if (ts.histograms > 0) {
@@ -180,8 +195,8 @@ Status AppendWriteRequest(const WriteRequestView& req, const ConvertLimits& limi
     // A known series skips validation and Labels construction (verified
     // hit, see series_cache.h); otherwise convert, and remember it below.
     const bool cacheable = cache != nullptr && !ts.labels_wire.empty();
-    const uint64_t hash = cacheable ? SeriesRefCache::HashOf(ts.labels_wire) : 0;
-    SeriesRefCache::Entry* hit = cacheable ? cache->Find(hash, raw, limits) : nullptr;
+    const uint64_t hash = cacheable ? hashes[i] : 0;
+    SeriesRefCache::Entry* hit = cacheable ? cache->Find(hash, ts.labels_wire, limits) : nullptr;
     const Labels* labels;
     SeriesRef ref = 0;
     if (hit != nullptr) {
@@ -242,7 +257,7 @@ Status AppendWriteRequest(const WriteRequestView& req, const ConvertLimits& limi
       if (hit != nullptr) {
         hit->ref = ref;  // the same if it was not stale
       } else {
-        cache->Put(hash, converted, ref);
+        cache->Put(hash, ts.labels_wire, raw, converted, ref);
       }
     }
   }

@@ -1,20 +1,10 @@
 #include "server/remote_write/series_cache.h"
 
+#include <algorithm>
+
 #include "server/remote_write/convert.h"
 
 namespace vigil::server::remote_write {
-
-bool SameLabels(const Labels& labels, std::span<const RawLabel> raw, const ConvertLimits& limits) {
-  if (raw.size() > limits.max_labels_per_series) return false;
-  size_t i = 0;
-  for (const LabelView& l : labels) {
-    if (i == raw.size()) return false;
-    const RawLabel& r = raw[i++];
-    if (r.name != l.name || r.value != l.value) return false;
-    if (r.name.size() > limits.max_label_name_length || r.value.size() > limits.max_label_value_length) return false;
-  }
-  return i == raw.size();
-}
 
 void SeriesRefCache::Bind(uint64_t owner, const void* db) {
   if (owner == owner_ && db == db_) return;
@@ -23,36 +13,87 @@ void SeriesRefCache::Bind(uint64_t owner, const void* db) {
   db_ = db;
 }
 
-SeriesRefCache::Entry* SeriesRefCache::Find(uint64_t hash, std::span<const RawLabel> raw,
-                                            const ConvertLimits& limits) {
-  auto it = map_.find(hash);
-  if (it != map_.end() && SameLabels(it->second.labels, raw, limits)) return &it->second;
+SeriesRefCache::Slot* SeriesRefCache::Probe(uint64_t hash) {
+  // The slot holding `hash`, or the empty slot where it would go.
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.entry == nullptr || s.hash == hash) return &s;
+  }
+}
+
+void SeriesRefCache::PrefetchEntry(uint64_t hash) const {
+  if (slots_.empty()) return;
+  const Slot& s = slots_[hash & (slots_.size() - 1)];
+  if (s.entry != nullptr && s.hash == hash) {
+    __builtin_prefetch(s.entry);
+    __builtin_prefetch(s.entry->wire.data());
+    __builtin_prefetch(s.entry->wire.data() + 64);
+    __builtin_prefetch(s.entry->labels.data().data());
+  }
+}
+
+SeriesRefCache::Entry* SeriesRefCache::Find(uint64_t hash, std::string_view wire, const ConvertLimits& limits) {
+  if (!slots_.empty()) {
+    Slot* s = Probe(hash);
+    Entry* e = s->entry;
+    if (e != nullptr && e->wire == wire && e->labels.size() <= limits.max_labels_per_series &&
+        e->max_name <= limits.max_label_name_length && e->max_value <= limits.max_label_value_length) {
+      return e;
+    }
+  }
   ++misses_since_reset_;
   return nullptr;
 }
 
-void SeriesRefCache::Put(uint64_t hash, const Labels& labels, SeriesRef ref) {
-  auto it = map_.find(hash);
-  if (it != map_.end()) {  // a collision or a stale ref: replace
-    bytes_ -= EntryBytes(it->second.labels);
-    it->second = Entry{labels, ref};
-    bytes_ += EntryBytes(labels);
-    return;
+void SeriesRefCache::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(std::max<size_t>(1024, old.size() * 2), Slot{});
+  for (const Slot& s : old) {
+    if (s.entry != nullptr) *Probe(s.hash) = s;
   }
-  size_t add = EntryBytes(labels);
+}
+
+void SeriesRefCache::Put(uint64_t hash, std::string_view wire, std::span<const RawLabel> raw, const Labels& labels,
+                         SeriesRef ref) {
+  auto entry = std::make_unique<Entry>();
+  entry->wire.assign(wire);
+  entry->labels = labels;
+  entry->ref = ref;
+  for (const RawLabel& l : raw) {
+    entry->max_name = std::max<uint32_t>(entry->max_name, static_cast<uint32_t>(l.name.size()));
+    entry->max_value = std::max<uint32_t>(entry->max_value, static_cast<uint32_t>(l.value.size()));
+  }
+  if (!slots_.empty()) {
+    Slot* s = Probe(hash);
+    if (s->entry != nullptr) {  // a collision or a stale ref: replace in place
+      bytes_ -= EntryBytes(*s->entry);
+      *s->entry = std::move(*entry);
+      bytes_ += EntryBytes(*s->entry);
+      return;
+    }
+  }
+  size_t add = EntryBytes(*entry);
   if (bytes_ + add > max_bytes_) {
     // Full. Start over only when it has mostly missed for a while (the
     // working set moved on); otherwise keep what it has.
-    if (misses_since_reset_ <= 4 * map_.size() + 1024) return;
+    if (misses_since_reset_ <= 4 * size_ + 1024) return;
     Clear();
     if (add > max_bytes_) return;
   }
-  map_.emplace(hash, Entry{labels, ref});
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  Slot* s = Probe(hash);
+  s->hash = hash;
+  s->entry = entry.get();
+  entries_.push_back(std::move(entry));
+  ++size_;
   bytes_ += add;
 }
 
 void SeriesRefCache::Clear() {
-  map_.clear();
+  slots_.clear();
+  entries_.clear();
+  size_ = 0;
   bytes_ = 0;
   misses_since_reset_ = 0;
 }

@@ -25,17 +25,18 @@ constexpr size_t kKeepBytes = 8 << 20;  // Release() frees larger buffers
 
 constexpr uint32_t Tag(int field, int wire_type) { return (static_cast<uint32_t>(field) << 3) | wire_type; }
 
-// One pass over the bytes. Each message is a loop over its fields; a
-// nested message is entered with PushLimit and one recursion level, as the
+// One pass over the bytes. Each message is a loop over its fields up to its
+// end offset (tracked here rather than with PushLimit, which costs calls per
+// field); a field that runs past its message's end is an error, as it is for
+// the generated parser. A nested message takes one recursion level, as the
 // generated parser counts them (so deep unknown groups fail alike).
 class Parser {
  public:
   Parser(std::string_view bytes, WriteRequestView* out)
       : base_(reinterpret_cast<const uint8_t*>(bytes.data())),
         in_(base_, static_cast<int>(bytes.size())),
-        out_(out) {
-    in_.PushLimit(static_cast<int>(bytes.size()));
-  }
+        out_(out),
+        end_(static_cast<int>(bytes.size())) {}
 
   bool ParseRequest() {
     while (!AtLimit()) {
@@ -49,7 +50,7 @@ class Parser {
         return false;
       }
     }
-    return true;
+    return AtEnd();
   }
 
   const char* error() const { return error_; }
@@ -60,7 +61,11 @@ class Parser {
     if (error_ == nullptr) error_ = what;
     return false;
   }
-  bool AtLimit() const { return in_.BytesUntilLimit() == 0; }
+  // REQUIRES for AtEnd: !AtLimit() turned false, i.e. the position is at or
+  // past the end; past means the last field crossed it.
+  bool AtLimit() const { return in_.CurrentPosition() >= end_; }
+  bool AtEnd() { return in_.CurrentPosition() == end_ || Fail("field runs past the end of its message"); }
+  int64_t Remaining() const { return static_cast<int64_t>(end_) - in_.CurrentPosition(); }
   const char* Here() const { return reinterpret_cast<const char*>(base_) + in_.CurrentPosition(); }
 
   // A tag as the generated parser reads it: at most 5 bytes, field number
@@ -78,7 +83,7 @@ class Parser {
     int before = in_.CurrentPosition();
     if (!in_.ReadVarint32(len)) return Fail("truncated length");
     if (in_.CurrentPosition() - before > 5) return Fail("length longer than 5 bytes");
-    if (*len > static_cast<uint32_t>(in_.BytesUntilLimit())) return Fail("length past the end");
+    if (static_cast<int64_t>(*len) > Remaining()) return Fail("length past the end");
     return true;
   }
   bool ReadBytes(std::string_view* v) {
@@ -100,9 +105,10 @@ class Parser {
     uint32_t len;
     if (!ReadLength(&len)) return false;
     if (!in_.IncrementRecursionDepth()) return Fail("nesting too deep");
-    CodedInputStream::Limit limit = in_.PushLimit(static_cast<int>(len));
-    if (!body()) return false;
-    in_.PopLimit(limit);
+    const int outer_end = end_;
+    end_ = in_.CurrentPosition() + static_cast<int>(len);
+    if (!body() || !AtEnd()) return false;
+    end_ = outer_end;
     in_.DecrementRecursionDepth();
     return true;
   }
@@ -221,6 +227,7 @@ class Parser {
   const uint8_t* base_;
   CodedInputStream in_;
   WriteRequestView* out_;
+  int end_;  // offset of the end of the message being parsed
   const char* error_ = nullptr;
   prometheus::Exemplar exemplar_;
   prometheus::Histogram histogram_;
