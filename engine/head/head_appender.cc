@@ -16,9 +16,6 @@ HeadAppender::~HeadAppender() {
 Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) {
   SeriesTable& table = head_->series();
   MemSeries* s = ref != 0 ? table.Get(ref) : nullptr;
-  // A ref is a hint: when labels are given they must name that series
-  // (callers cache refs by label hash; a wrong one must not mix series).
-  if (s != nullptr && !labels.empty() && s->labels != labels) s = nullptr;
   if (s == nullptr) {
     if (labels.empty()) {
       ++stats_.invalid_labels;

@@ -162,24 +162,28 @@ Status AppendWriteRequest(const WriteRequestView& req, const ConvertLimits& limi
     return Status::LimitExceeded("too many series in one request: " + msg);
   }
 
-  // Hash every series first (sequential over the request bytes) and start
-  // loading the cache slots; the loop below prefetches entries ahead.
+  // Hash every series first (sequential over the request bytes); the loop
+  // below then prefetches the cache's slot, entry and entry bytes ahead.
   std::vector<uint64_t> hashes;
   if (cache != nullptr) {
     hashes.resize(req.series.size());
     for (size_t i = 0; i < req.series.size(); ++i) {
       const std::string_view wire = req.series[i].labels_wire;
       hashes[i] = wire.empty() ? 0 : SeriesRefCache::HashOf(wire);
-      cache->PrefetchSlot(hashes[i]);
+      if (i < 12) cache->PrefetchSlot(hashes[i]);
     }
   }
-  constexpr size_t kAhead = 4;
+  const size_t n = req.series.size();
 
   LabelConverter converter(limits);
   Labels converted;
-  for (size_t i = 0; i < req.series.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     const RawSeries& ts = req.series[i];
-    if (cache != nullptr && i + kAhead < req.series.size()) cache->PrefetchEntry(hashes[i + kAhead]);
+    if (cache != nullptr) {
+      if (i + 12 < n) cache->PrefetchSlot(hashes[i + 12]);
+      if (i + 6 < n) cache->PrefetchEntry(hashes[i + 6]);
+      if (i + 3 < n) cache->PrefetchEntryBytes(hashes[i + 3]);
+    }
     std::span<const RawLabel> raw = req.LabelsOf(ts);
     report->exemplars_ignored += ts.exemplars;
     if (ts.histograms > 0) {

@@ -165,7 +165,7 @@ HttpResponse HandleWrite(const HttpRequest& req, ServerContext& ctx, const Metri
     }
     rw::ConvertLimits cl{limits.max_labels_per_series, limits.max_label_name_length, limits.max_label_value_length,
                          limits.max_series_per_request};
-    t_worker.cache.Bind(m.id, ctx.db);
+    t_worker.cache.Bind(m.id, ctx.db, ctx.db->dir());
     std::unique_ptr<Appender> app = ctx.db->NewAppender();
     st = rw::AppendWriteRequest(wr, cl, app.get(), &report, &t_worker.cache);
     decoder.Release();  // the appender holds copies from here on

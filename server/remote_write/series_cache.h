@@ -14,8 +14,11 @@
 //
 // Bounded by max_bytes: once full it stops inserting, and it starts over
 // when misses since the last reset exceed 4x its entries (churn). Refs are
-// only meaningful for one DB: Bind() clears the cache when the owner token
-// changes. Single-owner (keep one per worker thread).
+// only meaningful for one DB: Bind() clears the cache when the owner token,
+// the DB object or its directory changes (a DB reopened on the same
+// directory keeps its refs: they are persisted and never reused). The
+// appender trusts a ref it returned, so this binding is what keeps refs of
+// another DB out. Single-owner (keep one per worker thread).
 #pragma once
 
 #include <cstdint>
@@ -39,22 +42,32 @@ class SeriesRefCache {
     std::string wire;  // the label wire bytes this entry was built from
     Labels labels;
     SeriesRef ref = 0;
+    uint32_t count = 0;      // labels in `labels`
     uint32_t max_name = 0;   // longest name in the wire labels
     uint32_t max_value = 0;  // longest value
   };
 
   explicit SeriesRefCache(size_t max_bytes = kDefaultMaxBytes) : max_bytes_(max_bytes) {}
 
-  // Clears the cache unless it was last bound to the same owner and DB.
-  void Bind(uint64_t owner, const void* db);
+  // Clears the cache unless it was last bound to the same owner, DB object
+  // and DB directory.
+  void Bind(uint64_t owner, const void* db, std::string_view db_dir);
 
-  static uint64_t HashOf(std::string_view labels_wire) { return StableHash64(labels_wire); }
-  // Hints to start loading the memory Find(hash, ...) will touch: first
-  // the slot, then (once the slot is likely cached) the entry and its bytes.
+  // A fast hash of the wire bytes (not stable across versions; collisions
+  // only cost misses).
+  static uint64_t HashOf(std::string_view labels_wire);
+  // Hints to start loading the memory Find(hash, ...) will touch, in three
+  // steps some series apart: the slot; the entry (reads the slot); the
+  // entry's bytes (reads the entry).
   void PrefetchSlot(uint64_t hash) const {
     if (!slots_.empty()) __builtin_prefetch(&slots_[hash & (slots_.size() - 1)]);
   }
-  void PrefetchEntry(uint64_t hash) const;
+  void PrefetchEntry(uint64_t hash) const {
+    if (slots_.empty()) return;
+    const Slot& s = slots_[hash & (slots_.size() - 1)];
+    if (s.hash == hash && s.entry != nullptr) __builtin_prefetch(s.entry);
+  }
+  void PrefetchEntryBytes(uint64_t hash) const;
   // The entry under `hash` built from exactly `wire` whose sizes fit
   // `limits`, or nullptr. Valid until the next Put/Bind/Clear.
   Entry* Find(uint64_t hash, std::string_view wire, const ConvertLimits& limits);
@@ -86,6 +99,7 @@ class SeriesRefCache {
   uint64_t misses_since_reset_ = 0;
   uint64_t owner_ = 0;
   const void* db_ = nullptr;
+  std::string db_dir_;
   std::vector<Slot> slots_;  // open addressing, linear probing, load <= 1/2
   std::vector<std::unique_ptr<Entry>> entries_;
 };

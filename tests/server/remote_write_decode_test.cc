@@ -312,7 +312,12 @@ TEST(SeriesRefCacheTest, HitNeedsSameBytesAndLimits) {
   strict.max_label_name_length = 3;
   EXPECT_EQ(cache.Find(42, wire_a, strict), nullptr);
   // Binding to another owner or DB forgets everything.
-  cache.Bind(1, &cache);
+  cache.Bind(1, &cache, "/a");
+  EXPECT_EQ(cache.size(), 0u);
+  cache.Put(42, wire_a, raw_a, a, 7);
+  cache.Bind(1, &cache, "/a");
+  EXPECT_EQ(cache.size(), 1u);
+  cache.Bind(1, &cache, "/b");
   EXPECT_EQ(cache.size(), 0u);
   EXPECT_EQ(cache.Find(42, wire_a, limits), nullptr);
 }
