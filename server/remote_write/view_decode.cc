@@ -36,12 +36,16 @@ class Parser {
       : base_(reinterpret_cast<const uint8_t*>(bytes.data())),
         in_(base_, static_cast<int>(bytes.size())),
         out_(out),
-        end_(static_cast<int>(bytes.size())) {}
+        end_(bytes.data() + bytes.size()) {}
 
   bool ParseRequest() {
     while (!AtLimit()) {
       uint32_t tag;
-      if (!ReadTag(&tag)) return false;
+      if (in_.ExpectTag(Tag(1, kLen))) {
+        tag = Tag(1, kLen);
+      } else if (!ReadTag(&tag)) {
+        return false;
+      }
       if (tag == Tag(1, kLen)) {
         if (!Nested([this] { return ParseTimeSeries(); })) return false;
       } else if (tag == Tag(3, kLen)) {
@@ -63,26 +67,33 @@ class Parser {
   }
   // REQUIRES for AtEnd: !AtLimit() turned false, i.e. the position is at or
   // past the end; past means the last field crossed it.
-  bool AtLimit() const { return in_.CurrentPosition() >= end_; }
-  bool AtEnd() { return in_.CurrentPosition() == end_ || Fail("field runs past the end of its message"); }
-  int64_t Remaining() const { return static_cast<int64_t>(end_) - in_.CurrentPosition(); }
-  const char* Here() const { return reinterpret_cast<const char*>(base_) + in_.CurrentPosition(); }
+  bool AtLimit() { return Here() >= end_; }
+  bool AtEnd() { return Here() == end_ || Fail("field runs past the end of its message"); }
+  int64_t Remaining() { return end_ - Here(); }
+  // The stream's read position: an array-backed stream reads in place, so
+  // this is a pointer into the input (one load, unlike CurrentPosition()).
+  const char* Here() {
+    const void* data;
+    int size;
+    in_.GetDirectBufferPointerInline(&data, &size);
+    return static_cast<const char*>(data);
+  }
 
   // A tag as the generated parser reads it: at most 5 bytes, field number
   // not 0 (ReadTag returns 0 for a malformed tag too).
   bool ReadTag(uint32_t* tag) {
-    int before = in_.CurrentPosition();
-    *tag = in_.ReadTag();
-    if (*tag == 0) return Fail(in_.CurrentPosition() == before ? "truncated or malformed tag" : "field number 0");
-    if (in_.CurrentPosition() - before > 5) return Fail("tag longer than 5 bytes");
+    const char* before = Here();
+    *tag = in_.ReadTagNoLastTag();
+    if (*tag == 0) return Fail(Here() == before ? "truncated or malformed tag" : "field number 0");
+    if (Here() - before > 5) return Fail("tag longer than 5 bytes");
     if ((*tag >> 3) == 0) return Fail("field number 0");
     return true;
   }
   // A length prefix: at most 5 bytes and within the current message.
   bool ReadLength(uint32_t* len) {
-    int before = in_.CurrentPosition();
+    const char* before = Here();
     if (!in_.ReadVarint32(len)) return Fail("truncated length");
-    if (in_.CurrentPosition() - before > 5) return Fail("length longer than 5 bytes");
+    if (Here() - before > 5) return Fail("length longer than 5 bytes");
     if (static_cast<int64_t>(*len) > Remaining()) return Fail("length past the end");
     return true;
   }
@@ -105,8 +116,8 @@ class Parser {
     uint32_t len;
     if (!ReadLength(&len)) return false;
     if (!in_.IncrementRecursionDepth()) return Fail("nesting too deep");
-    const int outer_end = end_;
-    end_ = in_.CurrentPosition() + static_cast<int>(len);
+    const char* outer_end = end_;
+    end_ = Here() + len;
     if (!body() || !AtEnd()) return false;
     end_ = outer_end;
     in_.DecrementRecursionDepth();
@@ -135,21 +146,25 @@ class Parser {
     while (!AtLimit()) {
       const char* field_start = Here();
       uint32_t tag;
-      if (!ReadTag(&tag)) return false;
+      if (in_.ExpectTag(Tag(1, kLen))) {  // the common tags, 1 byte each
+        tag = Tag(1, kLen);
+      } else if (in_.ExpectTag(Tag(2, kLen))) {
+        tag = Tag(2, kLen);
+      } else if (!ReadTag(&tag)) {
+        return false;
+      }
       if (tag == Tag(1, kLen)) {
         if (run_begin == nullptr) {
           run_begin = field_start;
         } else if (field_start != run_end) {
           contiguous = false;
         }
-        RawLabel l;
+        RawLabel& l = out_->labels.emplace_back();
         if (!Nested([&] { return ParseLabel(&l); })) return false;
-        out_->labels.push_back(l);
         run_end = Here();
       } else if (tag == Tag(2, kLen)) {
-        RawSample smp;
+        RawSample& smp = out_->samples.emplace_back();
         if (!Nested([&] { return ParseSample(&smp); })) return false;
-        out_->samples.push_back(smp);
       } else if (tag == Tag(3, kLen)) {
         if (!ValidateWithMessage(&exemplar_)) return false;
         ++s.exemplars;
@@ -168,6 +183,11 @@ class Parser {
   }
 
   bool ParseLabel(RawLabel* l) {
+    // Fast path for name then value, as senders write them (ExpectTag
+    // matches only those exact 1-byte tags); anything else, in any order,
+    // goes through the general loop.
+    if (!AtLimit() && in_.ExpectTag(Tag(1, kLen)) && !ReadBytes(&l->name)) return false;
+    if (!AtLimit() && in_.ExpectTag(Tag(2, kLen)) && !ReadBytes(&l->value)) return false;
     while (!AtLimit()) {
       uint32_t tag;
       if (!ReadTag(&tag)) return false;
@@ -183,6 +203,15 @@ class Parser {
   }
 
   bool ParseSample(RawSample* s) {
+    uint64_t bits, t;
+    if (!AtLimit() && in_.ExpectTag(Tag(1, kFixed64))) {
+      if (!ReadFixed64(&bits)) return false;
+      std::memcpy(&s->v, &bits, 8);
+    }
+    if (!AtLimit() && in_.ExpectTag(Tag(2, kVarint))) {
+      if (!ReadVarint(&t)) return false;
+      s->t = static_cast<int64_t>(t);
+    }
     while (!AtLimit()) {
       uint32_t tag;
       if (!ReadTag(&tag)) return false;
@@ -227,7 +256,7 @@ class Parser {
   const uint8_t* base_;
   CodedInputStream in_;
   WriteRequestView* out_;
-  int end_;  // offset of the end of the message being parsed
+  const char* end_;  // the end of the message being parsed
   const char* error_ = nullptr;
   prometheus::Exemplar exemplar_;
   prometheus::Histogram histogram_;
