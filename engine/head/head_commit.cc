@@ -98,6 +98,8 @@ Status Head::Commit(CommitRequest* req) {
         if (j + kNear < n) {
           const MemSeries* near = r->samples[j + kNear].series;
           near->open.Prefetch();
+          const std::string_view chunk = near->open.bytes();  // reads no chunk byte
+          __builtin_prefetch(chunk.data() + chunk.size() - 1, 1);  // the append position
           __builtin_prefetch(&series_.LockFor(near->ref));
         }
         const PendingSample& p = r->samples[j];
