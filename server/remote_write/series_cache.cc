@@ -64,10 +64,9 @@ void SeriesRefCache::PrefetchEntryBytes(uint64_t hash) const {
   const Slot& s = slots_[hash & (slots_.size() - 1)];
   if (s.hash == hash && s.entry != nullptr) {
     const Entry& e = *s.entry;
-    __builtin_prefetch(e.wire.data());
-    if (e.wire.size() > 64) __builtin_prefetch(e.wire.data() + 64);
-    if (e.wire.size() > 128) __builtin_prefetch(e.wire.data() + 128);
-    __builtin_prefetch(e.labels.data().data());
+    // Only what Find compares: the wire bytes (the Labels are passed on by
+    // reference, and the appender does not read them for a known ref).
+    for (size_t off = 0; off < e.wire.size(); off += 64) __builtin_prefetch(e.wire.data() + off);
   }
 }
 
