@@ -106,10 +106,46 @@ class Parser {
   bool ReadVarint(uint64_t* v) { return in_.ReadVarint64(v) || Fail("truncated or overlong varint"); }
   bool ReadFixed64(uint64_t* v) { return in_.ReadLittleEndian64(v) || Fail("truncated fixed64"); }
   // Unknown field, or a known one with another wire type (the generated
-  // parser treats both as unknown): skipped, groups included.
+  // parser treats both as unknown): skipped, groups included, with the same
+  // rules as known fields (5-byte tags and lengths, which
+  // WireFormatLite::SkipField would not check) and one recursion level per
+  // group.
   bool Skip(uint32_t tag) {
-    if (WFL::GetTagWireType(tag) == WFL::WIRETYPE_END_GROUP) return Fail("unexpected end-group tag");
-    return WFL::SkipField(&in_, tag) || Fail("malformed unknown field");
+    switch (WFL::GetTagWireType(tag)) {
+      case WFL::WIRETYPE_VARINT: {
+        uint64_t v;
+        return ReadVarint(&v);
+      }
+      case WFL::WIRETYPE_FIXED64: {
+        uint64_t v;
+        return ReadFixed64(&v);
+      }
+      case WFL::WIRETYPE_FIXED32: {
+        uint32_t v;
+        return in_.ReadLittleEndian32(&v) || Fail("truncated fixed32");
+      }
+      case WFL::WIRETYPE_LENGTH_DELIMITED: {
+        uint32_t len;
+        if (!ReadLength(&len)) return false;
+        return in_.Skip(static_cast<int>(len)) || Fail("length past the end");
+      }
+      case WFL::WIRETYPE_START_GROUP: {
+        if (!in_.IncrementRecursionDepth()) return Fail("nesting too deep");
+        const uint32_t end_tag = (tag & ~7u) | WFL::WIRETYPE_END_GROUP;
+        for (;;) {
+          uint32_t inner;
+          if (!ReadTag(&inner)) return false;
+          if (inner == end_tag) break;
+          if (!Skip(inner)) return false;  // a stray end-group fails there
+        }
+        in_.DecrementRecursionDepth();
+        return true;
+      }
+      case WFL::WIRETYPE_END_GROUP:
+        return Fail("unexpected end-group tag");
+      default:
+        return Fail("invalid wire type");
+    }
   }
   template <typename Fn>
   bool Nested(Fn&& body) {

@@ -1,7 +1,7 @@
 // The fast remote-write decoder: snappy block → decompressed bytes kept in a
 // reused buffer → WriteRequestView (request_view.h) whose labels point into
 // that buffer. It walks the wire format with protobuf's own stream reader
-// (io::CodedInputStream: ReadTag, ReadVarint, PushLimit, SkipField) instead
+// (io::CodedInputStream: ReadTag, ExpectTag, ReadVarint, Skip) instead
 // of materialising generated messages, so a label costs no allocation.
 //
 // It accepts exactly what prometheus::WriteRequest::ParseFromArray accepts

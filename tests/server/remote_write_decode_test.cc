@@ -134,8 +134,15 @@ TEST(ViewDecodeTest, Errors) {
       {"unexpected end group nested", Len(1, Tag(7, 4))},
       {"mismatched group end", Tag(5, 3) + Tag(6, 4)},
       {"unterminated group", Tag(5, 3) + Tag(1, 0) + Varint(1)},
-      {"tag longer than 5 bytes", std::string("\x8a\x80\x80\x80\x80\x00") + Varint(0)},
-      {"length longer than 5 bytes", Tag(9, 2) + std::string("\x80\x80\x80\x80\x80\x00")},
+      // Field 1 LEN as a 6-byte tag, then an empty body; and a 6-byte
+      // length 0 (CodedInputStream alone would take both).
+      {"tag longer than 5 bytes", std::string("\x8a\x80\x80\x80\x80\x00\x00", 7)},
+      {"length longer than 5 bytes", Tag(9, 2) + std::string("\x80\x80\x80\x80\x80\x00", 6)},
+      {"nested tag longer than 5 bytes", Len(1, std::string("\x8a\x80\x80\x80\x80\x00\x00", 7))},
+      {"long length inside a group", Tag(5, 3) + Tag(9, 2) + std::string("\x80\x80\x80\x80\x80\x00", 6) + Tag(5, 4)},
+      {"long tag inside a group", Tag(5, 3) + std::string("\x88\x80\x80\x80\x80\x00", 6) + "\x01" + Tag(5, 4)},
+      {"truncated fixed32", Tag(9, 5) + "ab"},
+      {"group past the message end", Len(1, Tag(5, 3)) + Tag(5, 4)},
       {"bad exemplar", Len(1, Len(3, Tag(1, 2) + Varint(9)))},
       {"bad histogram", Len(1, Len(4, Tag(9, 7)))},
   };
@@ -155,6 +162,9 @@ TEST(ViewDecodeTest, SkipsUnknownFieldsAndKeepsLastValue) {
       {"reserved field 2", Len(2, "junk") + Len(1, Len(2, SampleMsg(1, 1)))},
       {"unknown in label", Len(1, Len(1, LabelMsg("a", "b") + Tag(7, 5) + "abcd" + Len(8, "zz")))},
       {"unknown group", Len(1, Tag(6, 3) + Tag(1, 0) + Varint(5) + Len(2, "x") + Tag(6, 4) + Len(2, SampleMsg(3, 4)))},
+      {"nested groups, all wire types",
+       Tag(7, 3) + Tag(8, 3) + Tag(1, 0) + Varint(1) + Fixed64(2, 1.5) + Tag(3, 5) + "abcd" + Len(4, "xy") + Tag(8, 4) +
+           Tag(7, 4) + Len(1, Len(1, LabelMsg("a", "b")))},
       {"known field, other wire type", Len(1, Len(2, Tag(1, 0) + Varint(7) + Tag(2, 0) + Varint(9)))},
       {"label as varint", Len(1, Tag(1, 0) + Varint(1) + Len(1, LabelMsg("x", "y")))},
       {"repeated scalar: last wins", Len(1, Len(2, SampleMsg(1, 1) + SampleMsg(2, 2)))},
