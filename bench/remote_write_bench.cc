@@ -1,6 +1,8 @@
 // Remote-write ingest per sample: snappy block decode + protobuf parse, then
 // label conversion, then the full path into a DB (Append per sample, one
-// Commit per request). Requests are shaped as Prometheus's queue manager
+// Commit per request). Each stage runs twice: on the reference path
+// (generated protobuf classes, no series cache) and on the handler's fast
+// path (BM_View*: view_decode.h zero-copy decoder + series_cache.h). Requests are shaped as Prometheus's queue manager
 // sends them: 2000 samples from 2000 different series of realistic
 // generator data (bench/series_gen.h), one sample each. items_per_second is
 // samples per second.
@@ -22,6 +24,8 @@
 #include "engine/db.h"
 #include "server/remote_write/convert.h"
 #include "server/remote_write/decode.h"
+#include "server/remote_write/series_cache.h"
+#include "server/remote_write/view_decode.h"
 
 namespace {
 
@@ -132,12 +136,51 @@ void BM_DecodeConvert(benchmark::State& state) {
 }
 BENCHMARK(BM_DecodeConvert)->Unit(benchmark::kMicrosecond);
 
+void BM_ViewDecode(benchmark::State& state) {
+  const Corpus& c = SharedCorpus();
+  rw::ViewDecoder decoder;
+  size_t i = 0, samples = 0;
+  for (auto _ : state) {
+    vigil::Status st = decoder.Decode(c.requests[i], 256 << 20);
+    if (!st.ok()) state.SkipWithError(st.ToString().c_str());
+    samples += decoder.view().samples.size();
+    i = (i + 1) % c.requests.size();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(samples));
+}
+BENCHMARK(BM_ViewDecode)->Unit(benchmark::kMicrosecond);
+
+// With the series cache: after the first pass over the corpus every series
+// is known, as in steady-state ingest.
+void BM_ViewDecodeConvert(benchmark::State& state) {
+  const Corpus& c = SharedCorpus();
+  rw::ViewDecoder decoder;
+  rw::SeriesRefCache cache;
+  NullAppender app;
+  size_t i = 0, samples = 0;
+  for (auto _ : state) {
+    vigil::Status st = decoder.Decode(c.requests[i], 256 << 20);
+    rw::IngestReport report;
+    if (st.ok()) st = rw::AppendWriteRequest(decoder.view(), rw::ConvertLimits{}, &app, &report, &cache);
+    if (!st.ok() || report.total_rejected() != 0) state.SkipWithError("conversion failed");
+    samples += report.appended;
+    i = (i + 1) % c.requests.size();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(samples));
+}
+BENCHMARK(BM_ViewDecodeConvert)->Unit(benchmark::kMicrosecond);
+
 // The whole handler path minus HTTP: decode, convert, Append per sample,
 // Commit per request. Each iteration ingests the next request in time
 // order (samples must be new), so the iteration count is the corpus size.
 // range(0): 1 = synced commits (production), 0 = unsynced (CPU cost only).
+// range(1): 1 = the handler's fast path (view decoder + series cache), 0 =
+// the reference path (generated classes).
 void BM_DecodeAppendCommit(benchmark::State& state) {
   const bool sync = state.range(0) != 0;
+  const bool fast = state.range(1) != 0;
+  rw::ViewDecoder decoder;
+  rw::SeriesRefCache cache;
   size_t samples_total = 0;
   static const std::vector<std::string> requests = MakeRequests(20'000, 30, &samples_total);  // 300 requests
   std::string dir = (std::filesystem::temp_directory_path() / ("vigil_rw_bench_" + std::to_string(::getpid()))).string();
@@ -157,11 +200,17 @@ void BM_DecodeAppendCommit(benchmark::State& state) {
       break;
     }
     google::protobuf::Arena arena;
-    auto* wr = google::protobuf::Arena::CreateMessage<prometheus::WriteRequest>(&arena);
-    vigil::Status st = rw::DecodeWriteRequest(requests[i], 256 << 20, wr);
     std::unique_ptr<vigil::Appender> app = (*db)->NewAppender();
     rw::IngestReport report;
-    if (st.ok()) st = rw::AppendWriteRequest(*wr, rw::ConvertLimits{}, app.get(), &report);
+    vigil::Status st;
+    if (fast) {
+      st = decoder.Decode(requests[i], 256 << 20);
+      if (st.ok()) st = rw::AppendWriteRequest(decoder.view(), rw::ConvertLimits{}, app.get(), &report, &cache);
+    } else {
+      auto* wr = google::protobuf::Arena::CreateMessage<prometheus::WriteRequest>(&arena);
+      st = rw::DecodeWriteRequest(requests[i], 256 << 20, wr);
+      if (st.ok()) st = rw::AppendWriteRequest(*wr, rw::ConvertLimits{}, app.get(), &report);
+    }
     if (st.ok()) st = app->Commit();
     if (!st.ok()) {
       state.SkipWithError(st.ToString().c_str());
@@ -180,7 +229,11 @@ void BM_DecodeAppendCommit(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 // The first 10 requests create the 20k series; the rest append to them.
-BENCHMARK(BM_DecodeAppendCommit)->Arg(0)->Arg(1)->Iterations(300)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DecodeAppendCommit)
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->ArgNames({"sync", "fast"})
+    ->Iterations(300)
+    ->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -41,6 +41,7 @@ struct CommitRequest {
   Status status;
   uint64_t seq = 0;
   bool done = false;
+  std::condition_variable cv;  // wakes this committer (guarded by commit_mu_)
 };
 
 // Counts for /metrics and tests. Monotonic except the gauges.
@@ -132,7 +133,6 @@ class Head {
 
   // Write stage: leader-follower group commit.
   mutable std::mutex commit_mu_;
-  std::condition_variable commit_cv_;
   std::deque<CommitRequest*> write_queue_;
   uint64_t next_seq_ = 1;            // guarded by commit_mu_
   uint64_t next_apply_ticket_ = 0;   // guarded by commit_mu_

@@ -13,6 +13,19 @@ HeadAppender::~HeadAppender() {
   if (!finished_) Rollback();
 }
 
+void HeadAppender::PrefetchFollowing(const SeriesTable& table, uint64_t ref) {
+  // Senders tend to list series in the same order every time, and refs were
+  // handed out in that order, so a later sample's series is often ref + 2
+  // (ref + 1 was hinted by the previous call). Start loading it and its lock
+  // stripe now; a wrong guess costs only the hint.
+  const uint64_t next = ref + 2;
+  __builtin_prefetch(&table.LockFor(next));
+  if (const MemSeries* n = table.Get(next)) {
+    const char* p = reinterpret_cast<const char*>(n);
+    for (size_t off = 0; off < sizeof(MemSeries); off += 64) __builtin_prefetch(p + off);
+  }
+}
+
 Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const Labels& labels, int64_t t_ms, double v) {
   SeriesTable& table = head_->series();
   MemSeries* s = ref != 0 ? table.Get(ref) : nullptr;
@@ -44,6 +57,7 @@ Result<SeriesRef> HeadAppender::Append(SeriesRef ref, const Labels& labels, int6
     }
   }
   if (s == nullptr) return Append(0, labels, t_ms, v);
+  if (ref != 0) PrefetchFollowing(table, ref);  // a hint for the next calls
   if (!s->labels_persisted.load(std::memory_order_acquire)) {
     auto [it, inserted] = req_.new_series.emplace(s, t_ms);
     if (!inserted && t_ms < it->second) it->second = t_ms;

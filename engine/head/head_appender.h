@@ -23,6 +23,8 @@ class HeadAppender final : public Appender {
   const AppendStats& stats() const override { return stats_; }
 
  private:
+  static void PrefetchFollowing(const SeriesTable& table, uint64_t ref);
+
   Head* head_;
   std::shared_lock<std::shared_mutex> reclaim_guard_;  // keeps MemSeries alive
   LogRecordWriter record_;

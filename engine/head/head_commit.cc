@@ -35,7 +35,9 @@ void Head::EndApplyTurn() {
 Status Head::Commit(CommitRequest* req) {
   std::unique_lock<std::mutex> lock(commit_mu_);
   write_queue_.push_back(req);
-  commit_cv_.wait(lock, [&] { return req->done || write_queue_.front() == req; });
+  // Each committer sleeps on its own condition variable and is woken only
+  // when it leads or is done (no thundering herd on a shared one).
+  req->cv.wait(lock, [&] { return req->done || write_queue_.front() == req; });
   if (req->done) return req->status;
 
   // Leader: take the whole queue (bounded) as one group.
@@ -74,7 +76,7 @@ Status Head::Commit(CommitRequest* req) {
 
   lock.lock();
   for (size_t i = 0; i < group.size(); ++i) write_queue_.pop_front();
-  if (!write_queue_.empty()) commit_cv_.notify_all();  // the next front leads
+  if (!write_queue_.empty()) write_queue_.front()->cv.notify_one();  // the next front leads
   lock.unlock();
 
   WaitApplyTurn(ticket);
@@ -83,10 +85,23 @@ Status Head::Commit(CommitRequest* req) {
     for (CommitRequest* r : group) {
       for (const auto& [s, min_t] : r->new_series) s->labels_persisted = true;
       AppendStats& stats = *r->stats;
-      constexpr size_t kAhead = 8;
-      for (size_t j = 0; j < r->samples.size(); ++j) {
-        if (j + 2 * kAhead < r->samples.size()) __builtin_prefetch(r->samples[j + 2 * kAhead].series);
-        if (j + kAhead < r->samples.size()) r->samples[j + kAhead].series->open.Prefetch();
+      // Samples of a request usually hit a different series each: load the
+      // series (all its lines) far ahead, then its chunk buffer and lock
+      // stripe (both need the series loaded) nearer.
+      constexpr size_t kFar = 24, kNear = 12;
+      const size_t n = r->samples.size();
+      for (size_t j = 0; j < n; ++j) {
+        if (j + kFar < n) {
+          const char* f = reinterpret_cast<const char*>(r->samples[j + kFar].series);
+          for (size_t off = 0; off < sizeof(MemSeries); off += 64) __builtin_prefetch(f + off);
+        }
+        if (j + kNear < n) {
+          const MemSeries* near = r->samples[j + kNear].series;
+          near->open.Prefetch();
+          const std::string_view chunk = near->open.bytes();  // reads no chunk byte
+          __builtin_prefetch(chunk.data() + chunk.size() - 1, 1);  // the append position
+          __builtin_prefetch(&series_.LockFor(near->ref));
+        }
         const PendingSample& p = r->samples[j];
         Outcome o;
         {
@@ -115,8 +130,8 @@ Status Head::Commit(CommitRequest* req) {
   for (CommitRequest* r : group) {
     r->status = st;
     r->done = true;
+    if (r != req) r->cv.notify_one();
   }
-  commit_cv_.notify_all();
   return req->status;
 }
 

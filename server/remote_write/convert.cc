@@ -3,6 +3,8 @@
 #include <bit>
 #include <cstdint>
 
+#include "server/remote_write/series_cache.h"
+
 namespace vigil::server::remote_write {
 
 namespace {
@@ -10,14 +12,14 @@ namespace {
 constexpr std::string_view kMetricName = "__name__";
 
 // {a="b", c="d"} from the raw labels, for error messages; capped in size.
-std::string RawSeriesString(const google::protobuf::RepeatedPtrField<prometheus::Label>& labels) {
+std::string RawSeriesString(std::span<const RawLabel> labels) {
   constexpr size_t kMax = 200;
   std::string out = "{";
-  for (int i = 0; i < labels.size(); ++i) {
+  for (size_t i = 0; i < labels.size(); ++i) {
     if (i > 0) out += ", ";
-    out += labels[i].name();
+    out += labels[i].name;
     out += "=\"";
-    out += labels[i].value();
+    out += labels[i].value;
     out += '"';
     if (out.size() > kMax) {
       out.resize(kMax);
@@ -83,11 +85,10 @@ std::string_view MetricTypeName(int type) {
   }
 }
 
-Result<Labels> LabelConverter::Convert(const google::protobuf::RepeatedPtrField<prometheus::Label>& labels,
-                                       Reject* reason) {
+Result<Labels> LabelConverter::Convert(std::span<const RawLabel> labels, Reject* reason) {
   pairs_.clear();
-  for (const prometheus::Label& l : labels) {
-    std::string_view name = l.name(), value = l.value();
+  for (const RawLabel& l : labels) {
+    std::string_view name = l.name, value = l.value;
     if (name.empty()) {
       *reason = Reject::kInvalidLabels;
       return Status::InvalidArgument("empty label name");
@@ -145,44 +146,85 @@ void IngestReport::Add(Reject r, uint64_t n, std::string_view message) {
 
 Status AppendWriteRequest(const prometheus::WriteRequest& req, const ConvertLimits& limits, Appender* app,
                           IngestReport* report) {
-  report->series = static_cast<uint64_t>(req.timeseries_size());
-  if (req.timeseries_size() > 0 && static_cast<uint64_t>(req.timeseries_size()) > limits.max_series_per_request) {
+  WriteRequestView view;
+  ViewOfMessage(req, &view);
+  return AppendWriteRequest(view, limits, app, report, nullptr);
+}
+
+Status AppendWriteRequest(const WriteRequestView& req, const ConvertLimits& limits, Appender* app,
+                          IngestReport* report, SeriesRefCache* cache) {
+  report->series = static_cast<uint64_t>(req.series.size());
+  if (!req.series.empty() && req.series.size() > limits.max_series_per_request) {
     uint64_t samples = 0;
-    for (const auto& ts : req.timeseries()) samples += ts.samples_size() + ts.histograms_size();
-    std::string msg = std::to_string(req.timeseries_size()) + " > " + std::to_string(limits.max_series_per_request);
+    for (const RawSeries& ts : req.series) samples += ts.sample_count + ts.histograms;
+    std::string msg = std::to_string(req.series.size()) + " > " + std::to_string(limits.max_series_per_request);
     report->Add(Reject::kTooManySeries, samples, msg);
     return Status::LimitExceeded("too many series in one request: " + msg);
   }
 
+  // Hash every series first (sequential over the request bytes); the loop
+  // below then prefetches the cache's slot, entry and entry bytes ahead.
+  std::vector<uint64_t> hashes;
+  if (cache != nullptr) {
+    hashes.resize(req.series.size());
+    for (size_t i = 0; i < req.series.size(); ++i) {
+      const std::string_view wire = req.series[i].labels_wire;
+      hashes[i] = wire.empty() ? 0 : SeriesRefCache::HashOf(wire);
+      if (i < 12) cache->PrefetchSlot(hashes[i]);
+    }
+  }
+  const size_t n = req.series.size();
+
   LabelConverter converter(limits);
-  for (const prometheus::TimeSeries& ts : req.timeseries()) {
-    report->exemplars_ignored += ts.exemplars_size();
-    if (ts.histograms_size() > 0) {
+  Labels converted;
+  for (size_t i = 0; i < n; ++i) {
+    const RawSeries& ts = req.series[i];
+    if (cache != nullptr) {
+      if (i + 12 < n) cache->PrefetchSlot(hashes[i + 12]);
+      if (i + 6 < n) cache->PrefetchEntry(hashes[i + 6]);
+      if (i + 3 < n) cache->PrefetchEntryBytes(hashes[i + 3]);
+    }
+    std::span<const RawLabel> raw = req.LabelsOf(ts);
+    report->exemplars_ignored += ts.exemplars;
+    if (ts.histograms > 0) {
       std::string msg;
       if (report->first_error.empty()) {
-        msg = "native histograms are not supported yet (" + std::to_string(ts.histograms_size()) +
-              " histogram samples of series " + RawSeriesString(ts.labels()) + ")";
+        msg = "native histograms are not supported yet (" + std::to_string(ts.histograms) +
+              " histogram samples of series " + RawSeriesString(raw) + ")";
       }
-      report->Add(Reject::kNativeHistogram, ts.histograms_size(), msg);
+      report->Add(Reject::kNativeHistogram, ts.histograms, msg);
     }
-    if (ts.samples_size() == 0) continue;
+    if (ts.sample_count == 0) continue;
 
-    Reject reason = Reject::kInvalidLabels;
-    Result<Labels> labels = converter.Convert(ts.labels(), &reason);
-    if (!labels.ok()) {
-      std::string msg;
-      if (report->first_error.empty()) msg = labels.status().message() + " in series " + RawSeriesString(ts.labels());
-      report->Add(reason, ts.samples_size(), msg);
-      continue;
-    }
-
+    // A known series skips validation and Labels construction (verified
+    // hit, see series_cache.h); otherwise convert, and remember it below.
+    const bool cacheable = cache != nullptr && !ts.labels_wire.empty();
+    const uint64_t hash = cacheable ? hashes[i] : 0;
+    SeriesRefCache::Entry* hit = cacheable ? cache->Find(hash, ts.labels_wire, limits) : nullptr;
+    const Labels* labels;
     SeriesRef ref = 0;
+    if (hit != nullptr) {
+      labels = &hit->labels;
+      ref = hit->ref;
+    } else {
+      Reject reason = Reject::kInvalidLabels;
+      Result<Labels> r = converter.Convert(raw, &reason);
+      if (!r.ok()) {
+        std::string msg;
+        if (report->first_error.empty()) msg = r.status().message() + " in series " + RawSeriesString(raw);
+        report->Add(reason, ts.sample_count, msg);
+        continue;
+      }
+      converted = std::move(*r);
+      labels = &converted;
+    }
+
     bool has_last = false;
     int64_t last_t = 0;
     uint64_t last_bits = 0;
-    for (const prometheus::Sample& s : ts.samples()) {
-      const int64_t t = s.timestamp();
-      const double v = s.value();
+    for (const RawSample& s : req.SamplesOf(ts)) {
+      const int64_t t = s.t;
+      const double v = s.v;
       // Order within the series is checked here (the engine checks against
       // committed data at Append and across requests at Commit), so the
       // message can name the sample.
@@ -213,6 +255,13 @@ Status AppendWriteRequest(const prometheus::WriteRequest& req, const ConvertLimi
         case StatusCode::kOutOfBounds: report->Add(Reject::kOutOfBounds, 0, r.status().message()); break;
         case StatusCode::kInvalidArgument: report->Add(Reject::kInvalidLabels, 0, r.status().message()); break;
         default: return r.status();
+      }
+    }
+    if (cacheable && ref != 0) {
+      if (hit != nullptr) {
+        hit->ref = ref;  // the same if it was not stale
+      } else {
+        cache->Put(hash, ts.labels_wire, raw, converted, ref);
       }
     }
   }

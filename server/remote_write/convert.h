@@ -19,6 +19,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +28,7 @@
 #include "engine/base/labels.h"
 #include "engine/storage.h"
 #include "remote_write/proto/remote.pb.h"  // generated into the build dir
+#include "server/remote_write/request_view.h"
 
 namespace vigil::server::remote_write {
 
@@ -65,7 +67,7 @@ class LabelConverter {
 
   // Builds the series' Labels. On error returns InvalidArgument or
   // LimitExceeded with a message naming the label, and sets *reason.
-  Result<Labels> Convert(const google::protobuf::RepeatedPtrField<prometheus::Label>& labels, Reject* reason);
+  Result<Labels> Convert(std::span<const RawLabel> labels, Reject* reason);
 
  private:
   ConvertLimits limits_;
@@ -90,8 +92,11 @@ struct IngestReport {
   void Add(Reject r, uint64_t n, std::string_view message);
 };
 
+class SeriesRefCache;
+
 // Converts and appends every float sample of `req` (one Append per sample,
-// each series' ref carried from its previous sample, one Labels per series),
+// each series' ref carried from its previous sample, one Labels per series
+// unless `cache` (may be null) knows the series: see series_cache.h),
 // skipping and counting rejected samples in *report. Native histogram
 // samples are counted as rejected, exemplars as ignored. Does not Commit.
 // Returns:
@@ -102,6 +107,9 @@ struct IngestReport {
 //     InvalidArgument) as is: a storage fault; the caller rolls back.
 // Append-time engine rejections are NOT counted here (the engine counts
 // them in Appender::stats()); call MergeCommitStats after Commit.
+Status AppendWriteRequest(const WriteRequestView& req, const ConvertLimits& limits, Appender* app,
+                          IngestReport* report, SeriesRefCache* cache = nullptr);
+// The same for a parsed message (the reference path: tests, fuzzing).
 Status AppendWriteRequest(const prometheus::WriteRequest& req, const ConvertLimits& limits, Appender* app,
                           IngestReport* report);
 

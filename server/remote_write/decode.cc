@@ -44,26 +44,32 @@ size_t DecodedLimitFor(size_t max_body_bytes) {
   return std::max(kMin, max_body_bytes * 8);
 }
 
-Status DecodeWriteRequest(std::string_view body, size_t max_decoded_bytes, prometheus::WriteRequest* out) {
-  out->Clear();
-  size_t decoded_len = 0;
-  if (!snappy::GetUncompressedLength(body.data(), body.size(), &decoded_len)) {
+Status SnappyDecodedLength(std::string_view body, size_t max_decoded_bytes, size_t* decoded_len) {
+  *decoded_len = 0;
+  if (!snappy::GetUncompressedLength(body.data(), body.size(), decoded_len)) {
     return Status::InvalidArgument(body.empty() ? "snappy: empty body"
                                                 : "snappy: corrupt input (bad length header)");
   }
   // protobuf's ParseFromArray takes an int size.
   size_t cap = std::min<size_t>(max_decoded_bytes, INT32_MAX);
-  if (decoded_len > cap) {
-    return Status::LimitExceeded("decoded body of " + std::to_string(decoded_len) +
+  if (*decoded_len > cap) {
+    return Status::LimitExceeded("decoded body of " + std::to_string(*decoded_len) +
                                  " bytes exceeds the limit of " + std::to_string(cap) + " bytes");
   }
   // The densest snappy element is a 3-byte copy of 64 bytes, so no valid
   // block expands more than ~21.4x. A claim beyond that is corrupt: reject it
   // before allocating.
-  if (decoded_len / 22 > body.size()) {
-    return Status::InvalidArgument("snappy: corrupt input (claimed length " + std::to_string(decoded_len) +
+  if (*decoded_len / 22 > body.size()) {
+    return Status::InvalidArgument("snappy: corrupt input (claimed length " + std::to_string(*decoded_len) +
                                    " too large for " + std::to_string(body.size()) + " input bytes)");
   }
+  return Status::OK();
+}
+
+Status DecodeWriteRequest(std::string_view body, size_t max_decoded_bytes, prometheus::WriteRequest* out) {
+  out->Clear();
+  size_t decoded_len = 0;
+  RETURN_IF_ERROR(SnappyDecodedLength(body, max_decoded_bytes, &decoded_len));
   char empty;
   char* buf = decoded_len == 0 ? &empty : t_scratch.Get(decoded_len);
   if (!snappy::RawUncompress(body.data(), body.size(), buf)) {

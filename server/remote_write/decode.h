@@ -23,6 +23,11 @@ namespace vigil::server::remote_write {
 // `body` is borrowed for the call only; *out owns copies of all strings.
 Status DecodeWriteRequest(std::string_view body, size_t max_decoded_bytes, prometheus::WriteRequest* out);
 
+// The size checks of DecodeWriteRequest, shared with the fast decoder
+// (view_decode.h): sets *decoded_len from the snappy header, or returns
+// DecodeWriteRequest's LimitExceeded / "snappy: ..." InvalidArgument.
+Status SnappyDecodedLength(std::string_view body, size_t max_decoded_bytes, size_t* decoded_len);
+
 // The decoded-size cap for a body limit: 8x the compressed limit (the ratio
 // of a realistic remote-write batch is 5-10x), at least 1 MiB.
 size_t DecodedLimitFor(size_t max_body_bytes);

@@ -1,9 +1,8 @@
 #include "server/http/header_text.h"
 #include "server/remote_write/handler.h"
 
-#include <google/protobuf/arena.h>
-
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <memory>
 #include <string>
@@ -11,6 +10,8 @@
 
 #include "server/remote_write/convert.h"
 #include "server/remote_write/decode.h"
+#include "server/remote_write/series_cache.h"
+#include "server/remote_write/view_decode.h"
 
 namespace vigil::server {
 
@@ -28,7 +29,11 @@ struct Metrics {
   Counter* metadata = nullptr;
   Histogram* request_bytes = nullptr;
 
+  uint64_t id;  // this registration: the owner token of the series caches
+
   explicit Metrics(MetricsRegistry* reg) : registry(reg) {
+    static std::atomic<uint64_t> next_id{1};
+    id = next_id.fetch_add(1, std::memory_order_relaxed);
     ingested = reg->GetCounter("vigil_samples_ingested_total", "Samples stored through any ingest path.");
     for (size_t i = 0; i < rw::kNumRejects; ++i) {
       rejected[i] = reg->GetCounter("vigil_samples_rejected_total", "Samples rejected at ingest, by reason.",
@@ -106,14 +111,22 @@ std::string CheckContentType(std::string_view ct) {
   return "";
 }
 
-void StoreMetadata(const prometheus::WriteRequest& req, MetadataStore* store) {
+void StoreMetadata(const rw::WriteRequestView& req, MetadataStore* store) {
   if (store == nullptr) return;
-  for (const prometheus::MetricMetadata& md : req.metadata()) {
-    const std::string& family = md.metric_family_name();
-    if (family.empty() || !IsValidUtf8(family) || !IsValidUtf8(md.help()) || !IsValidUtf8(md.unit())) continue;
-    store->Put(family, MetricMetadata{std::string(rw::MetricTypeName(md.type())), md.help(), md.unit()});
+  for (const rw::RawMetadata& md : req.metadata) {
+    if (md.family.empty() || !IsValidUtf8(md.family) || !IsValidUtf8(md.help) || !IsValidUtf8(md.unit)) continue;
+    store->Put(std::string(md.family), MetricMetadata{std::string(rw::MetricTypeName(md.type)), std::string(md.help),
+                                                      std::string(md.unit)});
   }
 }
+
+// Per worker thread: the decoder's buffers and the series cache are reused
+// across requests (the handler runs on the fixed worker pool).
+struct WorkerState {
+  rw::ViewDecoder decoder;
+  rw::SeriesRefCache cache;
+};
+thread_local WorkerState t_worker;
 
 HttpResponse HandleWrite(const HttpRequest& req, ServerContext& ctx, const Metrics& m) {
   static const Limits kDefaultLimits;
@@ -132,27 +145,30 @@ HttpResponse HandleWrite(const HttpRequest& req, ServerContext& ctx, const Metri
                              std::to_string(limits.max_request_body_bytes) + " bytes");
   }
 
-  // The arena makes parsing one bulk allocation per block instead of one
-  // per message; it is freed with the request.
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.start_block_size = 64 << 10;
-  arena_options.max_block_size = 4 << 20;
-  google::protobuf::Arena arena(arena_options);
-  auto* wr = google::protobuf::Arena::CreateMessage<prometheus::WriteRequest>(&arena);
-  Status st = rw::DecodeWriteRequest(req.body, rw::DecodedLimitFor(limits.max_request_body_bytes), wr);
-  if (!st.ok()) return Reply(m, st.code() == StatusCode::kLimitExceeded ? 413 : 400, st.message());
+  rw::ViewDecoder& decoder = t_worker.decoder;
+  Status st = decoder.Decode(req.body, rw::DecodedLimitFor(limits.max_request_body_bytes));
+  if (!st.ok()) {
+    decoder.Release();
+    return Reply(m, st.code() == StatusCode::kLimitExceeded ? 413 : 400, st.message());
+  }
+  const rw::WriteRequestView& wr = decoder.view();
 
-  m.metadata->Inc(static_cast<double>(wr->metadata_size()));
-  StoreMetadata(*wr, ctx.metadata);
+  m.metadata->Inc(static_cast<double>(wr.metadata.size()));
+  StoreMetadata(wr, ctx.metadata);
 
   rw::IngestReport report;
   uint64_t written = 0;
-  if (wr->timeseries_size() > 0) {
-    if (ctx.db == nullptr) return Reply(m, 500, "storage is not open");
+  if (!wr.series.empty()) {
+    if (ctx.db == nullptr) {
+      decoder.Release();
+      return Reply(m, 500, "storage is not open");
+    }
     rw::ConvertLimits cl{limits.max_labels_per_series, limits.max_label_name_length, limits.max_label_value_length,
                          limits.max_series_per_request};
+    t_worker.cache.Bind(m.id, ctx.db, ctx.db->dir());
     std::unique_ptr<Appender> app = ctx.db->NewAppender();
-    st = rw::AppendWriteRequest(*wr, cl, app.get(), &report);
+    st = rw::AppendWriteRequest(wr, cl, app.get(), &report, &t_worker.cache);
+    decoder.Release();  // the appender holds copies from here on
     if (st.code() == StatusCode::kLimitExceeded) {
       app->Rollback();
       m.rejected[static_cast<size_t>(rw::Reject::kTooManySeries)]->Inc(
@@ -172,6 +188,8 @@ HttpResponse HandleWrite(const HttpRequest& req, ServerContext& ctx, const Metri
       if (report.rejected[i] > 0) m.rejected[i]->Inc(static_cast<double>(report.rejected[i]));
     }
     if (report.exemplars_ignored > 0) m.exemplars_ignored->Inc(static_cast<double>(report.exemplars_ignored));
+  } else {
+    decoder.Release();
   }
 
   if (report.total_rejected() > 0) return Reply(m, 400, rw::RejectionMessage(report));
