@@ -128,7 +128,7 @@ const char* const kQueries[] = {
     "predict_linear(http_requests_total[10m], 60)",
     "quantile_over_time(0.9, http_requests_total[10m])",
     "sum(quantile_over_time(0.5, http_requests_total[10m]))",
-    "sum by (job) (rate(http_requests_total[5m] @ 1000))",
+    "sum by (job) (rate(http_requests_total[5m] @ end()))",
     "topk(3, rate(http_requests_total[5m]))",
     "sum by (job) (rate(rate(http_requests_total[5m])[10m:1m]))",
 };
