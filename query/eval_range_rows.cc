@@ -45,6 +45,7 @@ Result<Evaluator::RangeCallPlan> Evaluator::PlanRangeCall(const Call& c, size_t 
   if (plan.kernel == nullptr) return Status::Internal("no range kernel for " + std::string(c.func->name));
   plan.keep_name = KeepsMetricName(c.func->name);
   plan.holt_winters = c.func->name == "holt_winters";
+  plan.counter_kernel = c.func->name == "rate" || c.func->name == "increase";
   scalars->resize(c.args.size());
   for (size_t a = 0; a < c.args.size(); ++a) {
     if (a == matrix_arg) continue;
@@ -62,6 +63,20 @@ Status Evaluator::ComputeRangeRow(const RangeCallPlan& plan, const RangeArg& arg
   item->has.assign(n, 0);
   item->points = 0;
   std::array<double, 4> step_scalars{};
+  // rate/increase: resets[j] counts the samples in [1, j] below their
+  // predecessor, so a window [lo, hi) has none when resets[hi-1] == resets[lo]
+  // and the kernel may skip its reset pass (same result, bit for bit).
+  thread_local std::vector<uint32_t> resets;
+  const bool track_resets = plan.counter_kernel && !pts.empty();
+  if (track_resets) {
+    resets.resize(pts.size());
+    uint32_t c = 0;
+    resets[0] = 0;
+    for (size_t j = 1; j < pts.size(); ++j) {
+      c += pts[j].v < pts[j - 1].v;
+      resets[j] = c;
+    }
+  }
   size_t lo = 0, hi = 0;
   int64_t prev_start = 0;
   for (size_t i = 0; i < n; ++i) {
@@ -88,6 +103,7 @@ Status Evaluator::ComputeRangeRow(const RangeCallPlan& plan, const RangeArg& arg
     w.range_end = end;
     w.step_t = grid_.At(i);  // predict_linear extrapolates from the step's time
     w.scalars = std::span<const double>(step_scalars.data(), ns);
+    w.no_resets = track_resets && resets[hi - 1] == resets[lo];
     double v;
     if (!plan.kernel(w, &v)) continue;
     item->has[i] = 1;

@@ -107,6 +107,7 @@ class Evaluator {
     RangeKernel kernel = nullptr;
     bool keep_name = false;
     bool holt_winters = false;
+    bool counter_kernel = false;  // rate/increase: compute RangeWindow::no_resets
     const std::vector<EvalValue>* scalars = nullptr;  // per argument; the matrix one unused
     const AggregateExpr* agg = nullptr;               // set: also compute group labels
   };
