@@ -80,8 +80,9 @@ Status Evaluator::ComputeRangeRow(const RangeCallPlan& plan, const RangeArg& arg
   size_t lo = 0, hi = 0;
   int64_t prev_start = 0;
   for (size_t i = 0; i < n; ++i) {
-    int64_t start, end;
-    WindowBounds(arg, i, &start, &end);
+    // WindowBounds(arg, i, ...), inlined: the step's time (or @) - offset.
+    const int64_t end = (arg.at == AtModifier::kNone ? grid_.At(i) : arg.at_ms) - arg.offset_ms;
+    const int64_t start = end - arg.range_ms;
     if (i > 0 && start < prev_start) lo = hi = 0;  // windows moved back (cannot with fixed @): rescan
     prev_start = start;
     while (lo < pts.size() && pts[lo].t < start) ++lo;
