@@ -34,6 +34,11 @@ struct EngineOptions {
   // query down but never blocks it.
   size_t query_threads = 0;
   static constexpr size_t kMaxQueryThreads = 16;
+  // A range function goes parallel only when its first 64 series averaged
+  // at least this many decoded samples + output points each: lighter series
+  // (instant queries over short windows) are dominated by Select, and the
+  // hand-off to helpers costs more than it saves. 0 = always parallel.
+  uint64_t parallel_min_work_per_series = 256;
 };
 
 // Per-query knobs: a timeout below the engine's, and a cancel flag the

@@ -152,13 +152,14 @@ Status Evaluator::ForEachRangeRow(const RangeCallPlan& plan, RangeArg* meta, con
   const uint64_t max_samples = ctx_->options->max_samples;
   const RangeArg& arg = *meta;
   SeriesPipeline pipe(
-      ctx_->pool, ctx_->threads,
+      ctx_->pool, ctx_->threads, ctx_->options->parallel_min_work_per_series,
       [&](PipelineItem& item, std::vector<Point>* scratch) -> Status {
         RETURN_IF_ERROR(CheckDeadline());
         scratch->clear();
         for (const ChunkView& c : item.chunks) {
           RETURN_IF_ERROR(AppendChunkSamples(c, mint, maxt, /*skip_stale=*/true, scratch));
         }
+        item.decoded = scratch->size();
         if (base + scratch->size() > max_samples) {
           return Status::LimitExceeded(
               "query processing would load too many samples into memory in query execution");

@@ -97,13 +97,19 @@ struct SeriesPipeline::State {
   }
 };
 
-SeriesPipeline::SeriesPipeline(TaskPool* pool, size_t threads, ComputeFn compute, SinkFn sink)
+SeriesPipeline::SeriesPipeline(TaskPool* pool, size_t threads, uint64_t min_work_per_series, ComputeFn compute,
+                               SinkFn sink)
     : compute_(std::move(compute)),
       sink_(std::move(sink)),
-      parallel_(pool != nullptr && threads > 1),
+      can_parallel_(pool != nullptr && threads > 1),
+      min_work_(min_work_per_series),
       threads_(threads),
       pool_(pool) {
-  if (!parallel_) return;
+  if (can_parallel_ && min_work_ == 0) StartParallel();
+}
+
+void SeriesPipeline::StartParallel() {
+  parallel_ = true;
   state_ = std::make_shared<State>();
   state_->compute = &compute_;
   state_->sink = &sink_;
@@ -130,7 +136,12 @@ bool SeriesPipeline::Add(const Series& s) {
     item_.chunks = std::span<const ChunkView>(s.chunks());
     serial_status_ = compute_(item_, &scratch_);
     if (serial_status_.ok()) serial_status_ = sink_(item_);
-    return serial_status_.ok();
+    if (!serial_status_.ok()) return false;
+    if (can_parallel_ && probed_ < kProbeSeries) {
+      work_ += item_.decoded + item_.points;
+      if (++probed_ == kProbeSeries && work_ >= min_work_ * kProbeSeries) StartParallel();
+    }
+    return true;
   }
   if (state_->failed.load(std::memory_order_relaxed)) return false;
   PipelineItem& item = pending_->items.emplace_back();

@@ -6,7 +6,12 @@
 // whatever the thread timing.
 //
 // With no pool (or threads == 1) every Add computes and sinks inline, reading
-// the Series' chunks in place. In parallel mode Add copies the series' labels
+// the Series' chunks in place. So do the first kProbeSeries series in any
+// case: the pipeline turns parallel only when they show enough work per
+// series (decoded samples + output points >= min_work_per_series on
+// average), since for light series the copying and hand-off cost more than
+// they save (e.g. instant queries over short windows, where Select
+// dominates). In parallel mode Add copies the series' labels
 // and chunk bytes into a batch (the Series is only valid until the next
 // SeriesSet::Next) and batches go to helpers; the caller processes batches
 // too when helpers lag, and at Finish. Memory in flight is bounded by about
@@ -40,6 +45,7 @@ struct PipelineItem {
   std::vector<double> v;          // per step
   std::vector<uint8_t> has;       // per step
   uint64_t points = 0;            // steps with a value
+  uint64_t decoded = 0;           // samples decoded (the work measure)
   Labels out_labels;              // output labels of the per-series function
   uint64_t out_hash = 0;
   Labels group_labels;            // aggregation group (when aggregating)
@@ -59,9 +65,11 @@ class SeriesPipeline {
   using SinkFn = std::function<Status(PipelineItem& item)>;
 
   static constexpr size_t kBatchSeries = 32;
+  static constexpr size_t kProbeSeries = 64;
 
   // pool may be null (serial); threads counts the caller (1 = serial).
-  SeriesPipeline(TaskPool* pool, size_t threads, ComputeFn compute, SinkFn sink);
+  // min_work_per_series: see above; 0 = parallel from the first series.
+  SeriesPipeline(TaskPool* pool, size_t threads, uint64_t min_work_per_series, ComputeFn compute, SinkFn sink);
   ~SeriesPipeline();
   SeriesPipeline(const SeriesPipeline&) = delete;
   SeriesPipeline& operator=(const SeriesPipeline&) = delete;
@@ -78,9 +86,15 @@ class SeriesPipeline {
   struct Batch;
   void Push();
 
+  void StartParallel();
+
   ComputeFn compute_;
   SinkFn sink_;
-  bool parallel_;
+  bool can_parallel_;
+  bool parallel_ = false;
+  uint64_t min_work_;
+  size_t probed_ = 0;
+  uint64_t work_ = 0;
   size_t threads_;
   TaskPool* pool_;
   std::shared_ptr<State> state_;

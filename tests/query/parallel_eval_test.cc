@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
@@ -72,6 +73,7 @@ class ParallelEvalTest : public ::testing::Test {
     EngineOptions eo;
     eo.query_threads = threads;
     eo.max_samples = max_samples;
+    eo.parallel_min_work_per_series = 0;  // parallel from the first series, however light
     return Engine(eo);
   }
 
@@ -359,7 +361,7 @@ TEST(SeriesPipelineTest, SinkSeesFeedOrderAndFirstErrorWins) {
     std::mt19937 rng(7);
     std::vector<size_t> seen;
     SeriesPipeline pipe(
-        &pool, threads,
+        &pool, threads, /*min_work_per_series=*/0,
         [](PipelineItem& item, std::vector<Point>*) {
           size_t i = std::stoul(std::string(item.labels.Get("i")));
           if (i % 7 == 0) std::this_thread::sleep_for(std::chrono::microseconds(50));
@@ -380,7 +382,7 @@ TEST(SeriesPipelineTest, SinkSeesFeedOrderAndFirstErrorWins) {
     SCOPED_TRACE(threads);
     size_t sunk = 0;
     SeriesPipeline pipe(
-        &pool, threads,
+        &pool, threads, /*min_work_per_series=*/0,
         [](PipelineItem& item, std::vector<Point>*) {
           size_t i = std::stoul(std::string(item.labels.Get("i")));
           // Several items fail; the earliest in feed order is reported.
@@ -408,6 +410,40 @@ TEST(SeriesPipelineTest, SinkSeesFeedOrderAndFirstErrorWins) {
       EXPECT_EQ(sunk, 500u);
     } else {
       EXPECT_LE(sunk, 500u);
+    }
+  }
+}
+
+TEST(SeriesPipelineTest, GoesParallelOnlyForHeavySeries) {
+  TaskPool pool(3);
+  for (uint64_t work : {10u, 1000u}) {
+    SCOPED_TRACE(work);
+    std::mutex mu;
+    std::vector<std::thread::id> ids;
+    std::vector<size_t> seen;
+    const std::thread::id caller = std::this_thread::get_id();
+    SeriesPipeline pipe(
+        &pool, 4, /*min_work_per_series=*/100,
+        [&](PipelineItem& item, std::vector<Point>*) {
+          item.decoded = work;
+          item.points = std::stoul(std::string(item.labels.Get("i")));
+          std::this_thread::sleep_for(std::chrono::microseconds(20));
+          std::lock_guard<std::mutex> lk(mu);
+          ids.push_back(std::this_thread::get_id());
+          return Status::OK();
+        },
+        [&](PipelineItem& item) {
+          seen.push_back(item.points);
+          return Status::OK();
+        });
+    for (size_t i = 0; i < 2000; ++i) ASSERT_TRUE(pipe.Add(FakeSeries(i)));
+    ASSERT_OK(pipe.Finish());
+    ASSERT_EQ(seen.size(), 2000u);
+    for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i], i);
+    // The probe runs on the caller; light series stay there.
+    for (size_t i = 0; i < SeriesPipeline::kProbeSeries; ++i) EXPECT_EQ(ids[i], caller);
+    if (work < 100) {
+      for (const auto& id : ids) EXPECT_EQ(id, caller);
     }
   }
 }
