@@ -28,6 +28,9 @@
 // directly), samples_per_s = samples_per_query / seconds per query, and
 // series (input series, checked against the numbers above).
 //
+// Each benchmark runs with query_threads 1 (serial) and 0 (all hardware
+// threads): BM_RangeSumRate/1 and BM_RangeSumRate/0.
+//
 // Built with the other benches: ./build/bench/promql_bench
 #include <benchmark/benchmark.h>
 #include <unistd.h>
@@ -229,9 +232,13 @@ Result<size_t> RunOnce(const query::Engine& engine, Queryable& storage, const Qu
   return r.vector.size();
 }
 
+// The benchmark's argument is EngineOptions::query_threads (1 = serial,
+// 0 = the machine's hardware threads).
 void RunQuery(benchmark::State& state, const QuerySpec& q) {
   Dataset* ds = GetDataset();
-  const query::Engine engine;
+  query::EngineOptions eo;
+  eo.query_threads = static_cast<size_t>(state.range(0));
+  const query::Engine engine(eo);
   const int64_t end = ds->maxt;
   const int64_t window_start = (q.range ? end - kHourMs : end) - 5 * 60 * 1000;
 
@@ -271,22 +278,22 @@ void RunQuery(benchmark::State& state, const QuerySpec& q) {
 void BM_RangeSumRate(benchmark::State& state) {
   RunQuery(state, {kSumRate, kSumRateInput, kSumRateSeries, true});
 }
-BENCHMARK(BM_RangeSumRate)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK(BM_RangeSumRate)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 void BM_RangeHistogramQuantile(benchmark::State& state) {
   RunQuery(state, {kHistQuantile, kHistQuantileInput, kHistQuantileSeries, true});
 }
-BENCHMARK(BM_RangeHistogramQuantile)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK(BM_RangeHistogramQuantile)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 void BM_InstantSumRate(benchmark::State& state) {
   RunQuery(state, {kSumRate, kSumRateInput, kSumRateSeries, false});
 }
-BENCHMARK(BM_InstantSumRate)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK(BM_InstantSumRate)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 void BM_InstantHistogramQuantile(benchmark::State& state) {
   RunQuery(state, {kHistQuantile, kHistQuantileInput, kHistQuantileSeries, false});
 }
-BENCHMARK(BM_InstantHistogramQuantile)->Unit(benchmark::kMillisecond)->MinTime(3);
+BENCHMARK(BM_InstantHistogramQuantile)->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond)->MinTime(3);
 
 }  // namespace
 }  // namespace vigil

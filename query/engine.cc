@@ -1,9 +1,11 @@
 #include "query/engine.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "query/evaluator.h"
 #include "query/parser.h"
+#include "query/task_pool.h"
 
 namespace vigil::query {
 
@@ -60,7 +62,7 @@ struct Prepared {
 };
 
 Result<Prepared> Prepare(const EngineOptions& options, Queryable& storage, std::string_view query, int64_t start,
-                         int64_t end, const QueryOptions& qo) {
+                         int64_t end, const QueryOptions& qo, TaskPool* pool, size_t threads) {
   Prepared p;
   ASSIGN_OR_RETURN(p.expr, ParseExpr(query));
   ResolveAt(*p.expr, start, end);
@@ -73,14 +75,23 @@ Result<Prepared> Prepare(const EngineOptions& options, Queryable& storage, std::
   if (qo.timeout_ms > 0) timeout = std::min(timeout, qo.timeout_ms);
   p.ctx.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout);
   p.ctx.cancel = qo.cancel;
+  p.ctx.pool = pool;
+  p.ctx.threads = pool != nullptr ? threads : 1;
   return p;
 }
 
 }  // namespace
 
+Engine::Engine(EngineOptions options) : options_(options) {
+  size_t t = options_.query_threads;
+  if (t == 0) t = std::max<size_t>(1, std::thread::hardware_concurrency());
+  threads_ = std::min(t, EngineOptions::kMaxQueryThreads);
+  if (threads_ > 1) pool_ = std::make_shared<TaskPool>(threads_ - 1);
+}
+
 Result<QueryResult> Engine::InstantQuery(Queryable& storage, std::string_view query, int64_t t_ms,
                                          const QueryOptions& qo) const {
-  ASSIGN_OR_RETURN(Prepared p, Prepare(options_, storage, query, t_ms, t_ms, qo));
+  ASSIGN_OR_RETURN(Prepared p, Prepare(options_, storage, query, t_ms, t_ms, qo, pool_.get(), threads_));
   Evaluator ev(&p.ctx, StepGrid{t_ms, t_ms, 1});
   ASSIGN_OR_RETURN(EvalValue v, ev.Eval(*p.expr));
   QueryResult r;
@@ -112,7 +123,7 @@ Result<QueryResult> Engine::RangeQuery(Queryable& storage, std::string_view quer
                                        int64_t step_ms, const QueryOptions& qo) const {
   if (step_ms <= 0) return Status::InvalidArgument("zero or negative query resolution step widths are not accepted");
   if (end_ms < start_ms) return Status::InvalidArgument("end timestamp must not be before start time");
-  ASSIGN_OR_RETURN(Prepared p, Prepare(options_, storage, query, start_ms, end_ms, qo));
+  ASSIGN_OR_RETURN(Prepared p, Prepare(options_, storage, query, start_ms, end_ms, qo, pool_.get(), threads_));
   ValueType t = p.expr->type();
   if (t != ValueType::kScalar && t != ValueType::kVector) {
     return Status::InvalidArgument("invalid expression type \"" +

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 #include "engine/storage.h"
@@ -24,6 +26,19 @@ struct EngineOptions {
   // interval (Prometheus: 1m).
   int64_t default_subquery_step_ms = 60 * 1000;
   bool enable_experimental_functions = true;
+  // Threads one query may use for range functions over selectors (decode
+  // and kernels spread over series; results identical to the serial walk).
+  // 0 = the machine's hardware threads, at most kMaxQueryThreads; 1 = serial.
+  // The engine owns one pool of query_threads - 1 helpers shared by all its
+  // queries; a query's own thread always takes part, so a busy pool slows a
+  // query down but never blocks it.
+  size_t query_threads = 0;
+  static constexpr size_t kMaxQueryThreads = 16;
+  // A range function goes parallel only when its first 64 series averaged
+  // at least this many decoded samples + output points each: lighter series
+  // (instant queries over short windows) are dominated by Select, and the
+  // hand-off to helpers costs more than it saves. 0 = always parallel.
+  uint64_t parallel_min_work_per_series = 256;
 };
 
 // Per-query knobs: a timeout below the engine's, and a cancel flag the
@@ -34,9 +49,11 @@ struct QueryOptions {
   int64_t lookback_delta_ms = 0;  // 0 = engine default
 };
 
+class TaskPool;
+
 class Engine {
  public:
-  explicit Engine(EngineOptions options = {}) : options_(options) {}
+  explicit Engine(EngineOptions options = {});
 
   // Errors: InvalidArgument for parse/type errors ("1:5: parse error: ..."),
   // Execution for evaluation errors (e.g. many-to-many matching),
@@ -49,9 +66,13 @@ class Engine {
                                  int64_t step_ms, const QueryOptions& qo = {}) const;
 
   const EngineOptions& options() const { return options_; }
+  // The resolved query_threads (>= 1).
+  size_t query_threads() const { return threads_; }
 
  private:
   EngineOptions options_;
+  size_t threads_ = 1;
+  std::shared_ptr<TaskPool> pool_;  // null when threads_ == 1
 };
 
 }  // namespace vigil::query

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "query/agg_cell.h"
 #include "query/evaluator.h"
 #include "query/kernels.h"
 #include "query/labels_util.h"
@@ -14,6 +15,23 @@
 namespace vigil::query {
 
 namespace {
+
+// strconv.FormatFloat(v, 'f', -1, 64).
+std::string FormatFloatPlain(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[512];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
+  return std::string(buf, r.ptr);
+}
+
+struct GroupState {
+  AggCell cell;                 // the streaming operators' state (agg_cell.h)
+  std::vector<double> values;   // quantile
+  std::vector<size_t> members;  // topk/bottomk: series indices
+};
+
+}  // namespace
 
 Labels GroupLabels(const Labels& l, const AggregateExpr& a) {
   LabelsBuilder b(l);
@@ -26,26 +44,13 @@ Labels GroupLabels(const Labels& l, const AggregateExpr& a) {
   return b.Build();
 }
 
-// strconv.FormatFloat(v, 'f', -1, 64).
-std::string FormatFloatPlain(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[512];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed);
-  return std::string(buf, r.ptr);
-}
-
-struct GroupState {
-  double value = 0, mean = 0;
-  uint64_t count = 0;
-  std::vector<double> values;   // quantile
-  std::vector<size_t> members;  // topk/bottomk: series indices
-};
-
-}  // namespace
-
 Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
   const size_t n = grid_.size();
+  if (const Call* c = FusibleRangeCall(a)) {
+    bool fused = false;
+    Result<EvalValue> r = EvalAggregateOverRange(a, *c, &fused);
+    if (fused) return r;
+  }
   ASSIGN_OR_RETURN(EvalValue in, Eval(*a.expr));
   EvalValue param;
   if (a.param) {
@@ -85,8 +90,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
   for (size_t i = 0; i < n; ++i) {
     order.clear();
     for (auto& g : st) {
-      g.count = 0;
-      g.value = g.mean = 0;
+      g.cell = AggCell();
       g.values.clear();
       g.members.clear();
     }
@@ -97,37 +101,13 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
       if (!s.has[i]) continue;
       double v = s.v[i];
       GroupState& g = st[group_of[k]];
-      if (g.count == 0) order.push_back(group_of[k]);
-      ++g.count;
+      if (g.cell.count == 0) order.push_back(group_of[k]);
+      if (IsStreamingAggregate(a.op)) {
+        AggAdd(a.op, g.cell, v);
+        continue;
+      }
+      ++g.cell.count;
       switch (a.op) {
-        case AggregateOp::kSum:
-          g.value += v;  // plain summation, as 2.53 (Kahan came in 2.54)
-          break;
-        case AggregateOp::kAvg:
-          if (g.count == 1) {
-            g.mean = v;
-          } else {
-            if (std::isinf(g.mean)) {
-              if (std::isinf(v) && (g.mean > 0) == (v > 0)) break;
-              if (!std::isinf(v) && !std::isnan(v)) break;
-            }
-            double c = static_cast<double>(g.count);
-            g.mean += v / c - g.mean / c;
-          }
-          break;
-        case AggregateOp::kMax:
-          if (g.count == 1 || g.value < v || std::isnan(g.value)) g.value = v;
-          break;
-        case AggregateOp::kMin:
-          if (g.count == 1 || g.value > v || std::isnan(g.value)) g.value = v;
-          break;
-        case AggregateOp::kStddev:
-        case AggregateOp::kStdvar: {
-          double delta = v - g.mean;
-          g.mean += delta / static_cast<double>(g.count);
-          g.value += delta * (v - g.mean);
-          break;
-        }
         case AggregateOp::kQuantile:
           g.values.push_back(v);
           break;
@@ -144,8 +124,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
           it->second.second += 1;
           break;
         }
-        case AggregateOp::kCount:
-        case AggregateOp::kGroup:
+        default:
           break;
       }
     }
@@ -188,19 +167,7 @@ Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {
         }
         continue;
       }
-      double out = 0;
-      switch (a.op) {
-        case AggregateOp::kSum: out = gs.value; break;
-        case AggregateOp::kAvg: out = gs.mean; break;
-        case AggregateOp::kCount: out = static_cast<double>(gs.count); break;
-        case AggregateOp::kGroup: out = 1; break;
-        case AggregateOp::kMin:
-        case AggregateOp::kMax: out = gs.value; break;
-        case AggregateOp::kStdvar: out = gs.value / static_cast<double>(gs.count); break;
-        case AggregateOp::kStddev: out = std::sqrt(gs.value / static_cast<double>(gs.count)); break;
-        case AggregateOp::kQuantile: out = Quantile(param.scalar[i], gs.values); break;
-        default: break;
-      }
+      double out = a.op == AggregateOp::kQuantile ? Quantile(param.scalar[i], gs.values) : AggResult(a.op, gs.cell);
       if (out_index[g] == SIZE_MAX) out_index[g] = acc.IndexFor(group_labels[g]);
       RETURN_IF_ERROR(acc.AddAt(out_index[g], i, out));
     }

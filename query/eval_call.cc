@@ -10,7 +10,6 @@
 #include "query/eval_call_util.h"
 #include "query/evaluator.h"
 #include "query/function_defs.h"
-#include "query/kernels.h"
 #include "query/labels_util.h"
 
 namespace vigil::query {
@@ -46,11 +45,6 @@ Labels AbsentLabels(const Expr& arg) {
   return b.Build();
 }
 
-bool KeepsMetricName(std::string_view name) {
-  return name == "label_replace" || name == "label_join" || name == "sort" || name == "sort_desc" ||
-         name == "sort_by_label" || name == "sort_by_label_desc" || name == "last_over_time";
-}
-
 bool IsDateFunction(std::string_view n) {
   return n == "minute" || n == "hour" || n == "day_of_week" || n == "day_of_month" || n == "day_of_year" ||
          n == "days_in_month" || n == "month" || n == "year";
@@ -58,93 +52,35 @@ bool IsDateFunction(std::string_view n) {
 
 }  // namespace
 
-Result<EvalValue> Evaluator::EvalRangeFunction(const Call& c, size_t matrix_arg) {
+Result<EvalValue> Evaluator::EvalAbsentOverTime(const Call& c, size_t matrix_arg) {
   const size_t n = grid_.size();
-  std::string_view name = c.func->name;
-  std::vector<EvalValue> scalars(c.args.size());
-  for (size_t a = 0; a < c.args.size(); ++a) {
-    if (a == matrix_arg) continue;
-    ASSIGN_OR_RETURN(scalars[a], Eval(*c.args[a]));
-  }
   EvalValue out;
   out.type = ValueType::kVector;
   RangeArg arg;
-
-  if (name == "absent_over_time") {
-    std::vector<uint8_t> found(n, 0);
-    RETURN_IF_ERROR(ForEachRangeSeries(*c.args[matrix_arg], &arg, [&](RangeSeries& rs) {
-      for (size_t i = 0; i < n; ++i) {
-        if (found[i]) continue;
-        int64_t start, end;
-        WindowBounds(arg, i, &start, &end);
-        auto it = std::lower_bound(rs.points.begin(), rs.points.end(), start,
-                                   [](const Point& p, int64_t t) { return p.t < t; });
-        if (it != rs.points.end() && it->t <= end) found[i] = 1;
-      }
-      return Status::OK();
-    }));
-    StepSeries s;
-    s.v.assign(n, 1);
-    s.has.resize(n);
-    bool any = false;
+  std::vector<uint8_t> found(n, 0);
+  RETURN_IF_ERROR(ForEachRangeSeries(*c.args[matrix_arg], &arg, [&](RangeSeries& rs) {
     for (size_t i = 0; i < n; ++i) {
-      s.has[i] = !found[i];
-      any = any || s.has[i];
-    }
-    if (any) {
-      s.labels = AbsentLabels(*c.args[matrix_arg]);
-      out.series.push_back(std::move(s));
-    }
-    return out;
-  }
-
-  RangeKernel kernel = LookupRangeKernel(name);
-  if (kernel == nullptr) return Status::Internal("no range kernel for " + std::string(name));
-  bool keep_name = KeepsMetricName(name);
-  bool holt_winters = name == "holt_winters";
-  SeriesAccumulator acc(n);
-  std::vector<double> step_scalars;
-  uint64_t points = 0;
-  RETURN_IF_ERROR(ForEachRangeSeries(*c.args[matrix_arg], &arg, [&](RangeSeries& rs) -> Status {
-    size_t lo = 0, hi = 0;
-    size_t idx = SIZE_MAX;
-    for (size_t i = 0; i < n; ++i) {
+      if (found[i]) continue;
       int64_t start, end;
       WindowBounds(arg, i, &start, &end);
-      if (i > 0) {
-        int64_t ps, pe;
-        WindowBounds(arg, i - 1, &ps, &pe);
-        if (start < ps) lo = hi = 0;  // windows moved back (cannot with fixed @): rescan
-      }
-      while (lo < rs.points.size() && rs.points[lo].t < start) ++lo;
-      if (hi < lo) hi = lo;
-      while (hi < rs.points.size() && rs.points[hi].t <= end) ++hi;
-      if (hi == lo) continue;  // Prometheus calls functions on non-empty windows only
-      step_scalars.clear();
-      for (size_t a = 0; a < c.args.size(); ++a) {
-        if (a != matrix_arg) step_scalars.push_back(scalars[a].scalar[i]);
-      }
-      if (holt_winters) {
-        // Checked only when the function runs, as upstream does.
-        std::string err = HoltWintersArgsError(step_scalars[0], step_scalars[1]);
-        if (!err.empty()) return Status::Execution(err);
-      }
-      RangeWindow w;
-      w.points = std::span<const Point>(rs.points.data() + lo, hi - lo);
-      w.range_start = start;
-      w.range_end = end;
-      w.step_t = grid_.At(i);  // predict_linear extrapolates from the step's time
-      w.scalars = step_scalars;
-      double v;
-      if (!kernel(w, &v)) continue;
-      if (idx == SIZE_MAX) idx = acc.IndexFor(keep_name ? rs.labels : DropMetricName(rs.labels));
-      RETURN_IF_ERROR(acc.AddAt(idx, i, v));
-      ++points;
+      auto it = std::lower_bound(rs.points.begin(), rs.points.end(), start,
+                                 [](const Point& p, int64_t t) { return p.t < t; });
+      if (it != rs.points.end() && it->t <= end) found[i] = 1;
     }
     return Status::OK();
   }));
-  out.series = acc.Take();
-  RETURN_IF_ERROR(Account(points));
+  StepSeries s;
+  s.v.assign(n, 1);
+  s.has.resize(n);
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    s.has[i] = !found[i];
+    any = any || s.has[i];
+  }
+  if (any) {
+    s.labels = AbsentLabels(*c.args[matrix_arg]);
+    out.series.push_back(std::move(s));
+  }
   return out;
 }
 
@@ -153,6 +89,7 @@ Result<EvalValue> Evaluator::EvalCall(const Call& c) {
   std::string_view name = c.func->name;
   for (size_t a = 0; a < c.args.size(); ++a) {
     if (c.func->arg_types[std::min(a, c.func->arg_types.size() - 1)] == ValueType::kMatrix) {
+      if (name == "absent_over_time") return EvalAbsentOverTime(c, a);
       return EvalRangeFunction(c, a);
     }
   }

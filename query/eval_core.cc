@@ -27,9 +27,17 @@ size_t SeriesAccumulator::IndexFor(const Labels& labels) {
   for (auto it = b; it != e; ++it) {
     if (series_[it->second].labels == labels) return it->second;
   }
+  return IndexFor(Labels(labels), h);
+}
+
+size_t SeriesAccumulator::IndexFor(Labels&& labels, uint64_t h) {
+  auto [b, e] = by_hash_.equal_range(h);
+  for (auto it = b; it != e; ++it) {
+    if (series_[it->second].labels == labels) return it->second;
+  }
   size_t idx = series_.size();
   StepSeries s;
-  s.labels = labels;
+  s.labels = std::move(labels);
   s.v.assign(steps_, 0);
   s.has.assign(steps_, 0);
   series_.push_back(std::move(s));
@@ -45,7 +53,7 @@ Status SeriesAccumulator::AddAt(size_t index, size_t i, double v) {
   return Status::OK();
 }
 
-Status Evaluator::CheckDeadline() {
+Status Evaluator::CheckDeadline() const {
   if (ctx_->cancel && ctx_->cancel->load(std::memory_order_relaxed)) {
     return Status::Canceled("query was canceled in query execution");
   }

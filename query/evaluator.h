@@ -12,11 +12,14 @@
 #include <memory>
 #include <unordered_map>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "engine/storage.h"
 #include "query/ast.h"
 #include "query/engine.h"
+#include "query/kernels.h"
+#include "query/series_pipeline.h"
 #include "query/value.h"
 
 namespace vigil::query {
@@ -57,6 +60,10 @@ struct EvalContext {
   const std::atomic<bool>* cancel = nullptr;
   uint64_t current_samples = 0;
   std::vector<std::string> warnings;
+  // Range functions over selectors spread their series over this pool
+  // (null or threads == 1: serial); threads counts the querying thread.
+  TaskPool* pool = nullptr;
+  size_t threads = 1;
 };
 
 class Evaluator {
@@ -92,7 +99,35 @@ class Evaluator {
   void WindowBounds(const RangeArg& arg, size_t i, int64_t* start, int64_t* end) const;
 
  private:
-  Status CheckDeadline();
+  // A range-vector function call (not absent_over_time) as evaluated per
+  // series (eval_range_rows.cc).
+  struct RangeCallPlan {
+    const Call* call = nullptr;
+    size_t matrix_arg = 0;
+    RangeKernel kernel = nullptr;
+    bool keep_name = false;
+    bool holt_winters = false;
+    bool counter_kernel = false;  // rate/increase: compute RangeWindow::no_resets
+    const std::vector<EvalValue>* scalars = nullptr;  // per argument; the matrix one unused
+    const AggregateExpr* agg = nullptr;               // set: also compute group labels
+  };
+  // Fills item's per-step values, points and output (and group) labels for
+  // one series' samples. Thread-safe (reads only).
+  Status ComputeRangeRow(const RangeCallPlan& plan, const RangeArg& arg, const Labels& labels,
+                         std::span<const Point> points, PipelineItem* item) const;
+  // Runs ComputeRangeRow over every series of the call's range argument and
+  // hands the items to sink in series order: in parallel over a matrix
+  // selector's series (ctx_->pool), serially for subqueries.
+  Status ForEachRangeRow(const RangeCallPlan& plan, RangeArg* meta, const SeriesPipeline::SinkFn& sink);
+  // agg(range_function(...)) for a streaming agg: the call if fusible.
+  static const Call* FusibleRangeCall(const AggregateExpr& a);
+  // Evaluates it without materialising the per-series vectors; *fused is
+  // false when it had to give up (duplicate output label sets), and then
+  // the caller evaluates the generic way.
+  Result<EvalValue> EvalAggregateOverRange(const AggregateExpr& a, const Call& c, bool* fused);
+  Result<RangeCallPlan> PlanRangeCall(const Call& c, size_t matrix_arg, std::vector<EvalValue>* scalars);
+
+  Status CheckDeadline() const;
   Status Account(uint64_t samples);
   void Release(uint64_t samples);
 
@@ -103,6 +138,7 @@ class Evaluator {
   Result<EvalValue> EvalAggregate(const AggregateExpr& a);
   Result<EvalValue> EvalCall(const Call& c);
   Result<EvalValue> EvalRangeFunction(const Call& c, size_t matrix_arg);
+  Result<EvalValue> EvalAbsentOverTime(const Call& c, size_t matrix_arg);
 
   // Selects and decodes series of `vs` in [mint, maxt].
   Status LoadSeries(const VectorSelector& vs, int64_t mint, int64_t maxt, bool keep_stale,
@@ -123,6 +159,8 @@ class SeriesAccumulator {
   Status Add(const Labels& labels, size_t i, double v);
   // Index of the series for labels, creating it.
   size_t IndexFor(const Labels& labels);
+  // As IndexFor, with labels.Hash() given; takes the labels if new.
+  size_t IndexFor(Labels&& labels, uint64_t hash);
   Status AddAt(size_t index, size_t i, double v);
   std::vector<StepSeries> Take() { return std::move(series_); }
 

@@ -29,6 +29,10 @@ struct RangeWindow {
   // right only without offset/@; the evaluator should always set it.
   static constexpr int64_t kStepTimeFromRangeEnd = std::numeric_limits<int64_t>::min();
   int64_t step_t = kStepTimeFromRangeEnd;
+  // Set by a caller that knows no sample in the window is below its
+  // predecessor (by `<`, so NaNs never count): rate and increase then skip
+  // their counter-reset pass, which would add nothing. false is always safe.
+  bool no_resets = false;
 };
 
 // Computes the function at one step. Returns false for "no sample".

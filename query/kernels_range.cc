@@ -51,7 +51,7 @@ bool ExtrapolatedRate(const RangeWindow& w, bool is_counter, bool is_rate, doubl
   const int64_t first_t = s.front().t;
   const int64_t last_t = s[num_samples_minus_one].t;
   double result = s[num_samples_minus_one].v - s.front().v;
-  if (is_counter) {
+  if (is_counter && !w.no_resets) {
     double prev = s.front().v;
     for (size_t i = 1; i < s.size(); ++i) {
       const double curr = s[i].v;
