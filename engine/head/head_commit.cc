@@ -98,8 +98,11 @@ Status Head::Commit(CommitRequest* req) {
         if (j + kNear < n) {
           const MemSeries* near = r->samples[j + kNear].series;
           near->open.Prefetch();
-          const std::string_view chunk = near->open.bytes();  // reads no chunk byte
-          __builtin_prefetch(chunk.data() + chunk.size() - 1, 1);  // the append position
+          // The append positions of both streams (reading the views touches no chunk byte).
+          const std::string_view ts = near->open.ts_bytes();
+          const std::string_view vals = near->open.value_bytes();
+          if (!ts.empty()) __builtin_prefetch(ts.data() + ts.size() - 1, 1);
+          if (!vals.empty()) __builtin_prefetch(vals.data() + vals.size() - 1, 1);
           __builtin_prefetch(&series_.LockFor(near->ref));
         }
         const PendingSample& p = r->samples[j];
