@@ -131,6 +131,7 @@ Status App::Start() {
   eo.lookback_delta_ms = config_.limits.lookback_delta_ms;
   eo.max_samples = config_.limits.max_query_samples;
   eo.timeout_ms = config_.limits.query_timeout_ms;
+  eo.query_threads = config_.limits.query_threads;
   eo.default_subquery_step_ms = config_.evaluation_interval_ms;
   engine_ = std::make_unique<query::Engine>(eo);
   ctx_.db = db_.get();
@@ -262,6 +263,7 @@ void App::AddCollectors() {
     *out += "vigil_rocksdb_family_bytes{family=\"chunks\"} " + std::to_string(s.chunk_bytes) + "\n";
     *out += "vigil_rocksdb_family_bytes{family=\"log\"} " + std::to_string(s.log_bytes) + "\n";
     *out += "vigil_rocksdb_family_bytes{family=\"series\"} " + std::to_string(s.series_bytes) + "\n";
+    *out += "vigil_rocksdb_family_bytes{family=\"timestamps\"} " + std::to_string(s.ts_bytes) + "\n";
     metric("vigil_ready", "gauge", "1 once the database is open and serving.", ctx_.ready ? 1 : 0);
   });
 }

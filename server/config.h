@@ -21,6 +21,7 @@ struct Limits {
   uint32_t max_series_per_request = 100'000;  // remote-write series per request
   uint64_t max_request_body_bytes = 32ULL << 20;  // compressed body; decoded is capped at 8x this
   uint32_t max_concurrent_queries = 20;       // Prometheus's --query.max-concurrency
+  uint32_t query_threads = 0;                 // --query.threads: threads per query, 0 = hardware, 1 = serial
   uint64_t max_query_samples = 50'000'000;    // --query.max-samples
   int64_t query_timeout_ms = 2 * 60 * 1000;   // --query.timeout
   int64_t lookback_delta_ms = 5 * 60 * 1000;  // --query.lookback-delta

@@ -39,6 +39,7 @@ Result<ServerConfig> BuildServerConfig(const ServeFlags& f) {
     RETURN_IF_ERROR(FlagDuration("query.lookback-delta", f.query_lookback_delta, false, &c.limits.lookback_delta_ms));
   }
   if (f.query_max_samples_set) c.limits.max_query_samples = f.query_max_samples;
+  c.limits.query_threads = f.query_threads;
   if (f.query_max_concurrency_set) {
     if (f.query_max_concurrency == 0) return Status::InvalidArgument("--query.max-concurrency: must be greater than 0");
     c.limits.max_concurrent_queries = f.query_max_concurrency;
@@ -54,6 +55,7 @@ Result<ServerConfig> BuildServerConfig(const ServeFlags& f) {
   c.flags["query.timeout"] = query::FormatDuration(c.limits.query_timeout_ms);
   c.flags["query.max-samples"] = std::to_string(c.limits.max_query_samples);
   c.flags["query.max-concurrency"] = std::to_string(c.limits.max_concurrent_queries);
+  c.flags["query.threads"] = std::to_string(c.limits.query_threads);
   c.flags["query.lookback-delta"] = query::FormatDuration(c.limits.lookback_delta_ms);
   return c;
 }
@@ -81,6 +83,9 @@ void RegisterServeCommand(CLI::App& app, tools::CommandAction* action) {
   CLI::Option* lookback = cmd->add_option("--query.lookback-delta", f->query_lookback_delta,
                                           "How far back to look for a sample of an instant vector selector")
                               ->capture_default_str();
+  cmd->add_option("--query.threads", f->query_threads,
+                  "Threads one query may use for range functions over selectors (0 = hardware threads, 1 = serial)")
+      ->capture_default_str();
   cmd->callback([action, f, timeout, samples, concurrency, lookback] {
     f->query_timeout_set = timeout->count() > 0;
     f->query_max_samples_set = samples->count() > 0;

@@ -29,6 +29,7 @@ struct ServeFlags {
   std::string query_timeout = "2m";
   uint64_t query_max_samples = 50'000'000;
   uint32_t query_max_concurrency = 20;
+  uint32_t query_threads = 0;  // 0 = the hardware threads (at most 16)
   std::string query_lookback_delta = "5m";
   bool query_timeout_set = false;
   bool query_max_samples_set = false;
