@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/base/status.h"
+#include "server/notify/notify_config.h"
 
 namespace vigil::server {
 
@@ -35,6 +36,10 @@ struct ServerConfig {
   std::string config_file;                     // --config.file ("" = none)
   bool enable_admin_api = false;               // --web.enable-admin-api
   bool enable_lifecycle = false;               // --web.enable-lifecycle
+  std::string external_url;                    // --web.external-url ("" = http://<hostname>:<port>)
+  int64_t resend_delay_ms = 60 * 1000;         // --rules.alert.resend-delay
+  int64_t for_outage_tolerance_ms = 3600 * 1000;  // --rules.alert.for-outage-tolerance
+  int64_t for_grace_period_ms = 600 * 1000;       // --rules.alert.for-grace-period
   // Every flag as given (for /api/v1/status/flags).
   std::map<std::string, std::string> flags;
 
@@ -42,7 +47,9 @@ struct ServerConfig {
   int64_t evaluation_interval_ms = 60 * 1000;  // global.evaluation_interval
   int64_t scrape_interval_ms = 60 * 1000;      // global.scrape_interval (informational)
   std::map<std::string, std::string> external_labels;  // global.external_labels
-  std::vector<std::string> rule_files;         // rule_files (globs)
+  int64_t rule_query_offset_ms = 0;            // global.rule_query_offset
+  std::vector<std::string> rule_files;         // rule_files (globs, relative to the config file's directory)
+  notify::AlertingConfig alerting;             // alerting: (Alertmanagers and direct receivers)
   Limits limits;                               // limits:
 };
 

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "tools/demo.h"
+#include "tools/rules_command.h"
 
 namespace vigil::tools {
 
@@ -17,6 +18,7 @@ void RegisterToolCommands(CLI::App& app, CommandAction* action) {
   demo_cmd->add_option("--series", demo->series, "Active series to generate")->capture_default_str();
   demo_cmd->add_option("--hours", demo->hours, "Hours of history to generate (15 s interval)")->capture_default_str();
   demo_cmd->callback([action, demo] { *action = [demo] { return RunDemo(*demo); }; });
+  RegisterRulesCommands(app, action);
 }
 
 int ParseAndRun(CLI::App& app, CommandAction* action, int argc, char** argv) {
@@ -28,6 +30,9 @@ int ParseAndRun(CLI::App& app, CommandAction* action, int argc, char** argv) {
   if (!*action) return 0;
   Status st = (*action)();
   if (!st.ok()) {
+    // An Execution status without a message is a bare exit code 1 from a
+    // command that printed its own report (rules check/test).
+    if (st.code() == StatusCode::kExecution && st.message().empty()) return 1;
     std::fprintf(stderr, "vigil: %s\n", st.ToString().c_str());
     return 1;
   }
