@@ -1,3 +1,4 @@
+// Method tables for time.Time (*time.Time from toTime) and time.Duration.
 #include "server/rules/template/template_methods.h"
 
 #include <ctime>
