@@ -240,6 +240,8 @@ TEST(TemplateFunctionsTest, ArgumentErrors) {
        "string: \"5x\""},
       {"{{ parseDuration \"\" }}",
        "template: T:1:3: executing \"T\" at <parseDuration \"\">: error calling parseDuration: empty duration string"},
+      {"{{ (toTime 1.5) | len }}",
+       "template: T:1:18: executing \"T\" at <len>: error calling len: len of type time.Time"},
       {"{{ (toTime 1).Format }}",
        "template: T:1:11: executing \"T\" at <1>: wrong number of args for Format: want 1 got 0"},
       {"{{ (toTime 1).Nope }}",
