@@ -155,7 +155,7 @@ TEST(TemplateFormatTest, SprintfVerbsAndFlags) {
       {"%s", {list}, "[%!s(int=1) %!s(float64=2.5) s]"},
       {"%v", {list}, "[1 2.5 s]"},
       {"%v", {Value::Nil()}, "<nil>"},
-      {"%T %T %T", {F(1), S("x"), map}, "float64 string map[string]string"},
+      {"%T %T %T %T", {F(1), S("x"), map, Value::Nil()}, "float64 string map[string]string <nil>"},
       // Go's error forms.
       {"%d", {F(1.5)}, "%!d(float64=1.5)"},
       {"%s", {F(1.5)}, "%!s(float64=1.5)"},

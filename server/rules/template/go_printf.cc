@@ -442,7 +442,9 @@ std::string GoSprintf(std::string_view format, const std::vector<Value>& args) {
       p.f.plus_v = true;
     }
     if (verb == 'T') {
-      p.FmtString(args[arg_num].TypeName(), 's');
+      const Value& a = args[arg_num];
+      bool is_nil = a.kind == ValueKind::kInvalid || a.kind == ValueKind::kNil;
+      p.FmtString(is_nil ? "<nil>" : a.TypeName(), 's');
       arg_num++;
       continue;
     }
