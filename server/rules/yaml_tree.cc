@@ -98,9 +98,14 @@ class TreeBuilder : public YAML::EventHandler {
     size_t pos = mark.pos < 0 ? content_.size() : static_cast<size_t>(mark.pos);
     if (n->quoted && pos < content_.size() && (content_[pos] == '"' || content_[pos] == '\'') &&
         !QuotedScalarIsClosed(content_, pos)) {
-      int lines = 1;
-      for (char c : content_) lines += c == '\n';
-      throw LibyamlSyntaxError{lines, "found unexpected end of stream"};
+      // yaml.v3 names the line of the opening quote, unless that is the
+      // first line (0 counts as unset): then the line of the end.
+      int line = mark.line + 1;
+      if (mark.line == 0) {
+        line = 1;
+        for (char c : content_) line += c == '\n';
+      }
+      throw LibyamlSyntaxError{line, "found unexpected end of stream"};
     }
     n->tag = ShortTag(tag);
     if (n->tag.empty()) n->tag = n->quoted ? "!!str" : ResolvePlainScalarTag(value);

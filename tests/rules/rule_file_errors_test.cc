@@ -122,8 +122,10 @@ const std::vector<ErrorCase>& Cases() {
       {"alias to the enclosing sequence", "groups: &a [*a]\n",
        {"yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into rulefmt.RuleGroup"}},
       // YAML syntax errors: reported by both passes.
-      {"unclosed quote", "groups:\n  - name: \"g\n", {"yaml: line 3: found unexpected end of stream",
-                                                      "yaml: line 3: found unexpected end of stream"}},
+      {"unclosed quote", "groups:\n  - name: \"g\n\n", {"yaml: line 2: found unexpected end of stream",
+                                                        "yaml: line 2: found unexpected end of stream"}},
+      {"unclosed quote on line 1", "groups: 'g\n\n", {"yaml: line 3: found unexpected end of stream",
+                                                     "yaml: line 3: found unexpected end of stream"}},
       {"empty flow entry", "groups: [,]\n", {"yaml: line 1: did not find expected node content",
                                              "yaml: line 1: did not find expected node content"}},
   };
