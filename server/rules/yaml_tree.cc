@@ -100,6 +100,8 @@ std::string LibyamlMessage(const YAML::Exception& e, std::string_view content) {
       break;
     }
   }
+  // yaml.v3 leaves the line out when the error is on the first one.
+  if (e.mark.line <= 0) return "yaml: " + what;
   return "yaml: line " + std::to_string(e.mark.line + 1) + ": " + what;
 }
 
@@ -223,6 +225,7 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content) {
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(LibyamlMessage(e, content));
   } catch (const LibyamlSyntaxError& e) {
+    if (e.line <= 1) return Status::InvalidArgument("yaml: " + e.message);
     return Status::InvalidArgument("yaml: line " + std::to_string(e.line) + ": " + e.message);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("yaml: ") + e.what());
