@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "re2/re2.h"
+#include "server/rules/yaml_tab_check.h"
 
 namespace vigil::rules {
 namespace {
@@ -222,6 +223,9 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content) {
     YAML::Parser parser(in);
     TreeBuilder builder(tree.get(), content);
     parser.HandleNextDocument(builder);
+    if (std::optional<int> line = FindLibyamlTabError(content)) {
+      throw LibyamlSyntaxError{*line, "found character that cannot start any token"};
+    }
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(LibyamlMessage(e, content));
   } catch (const LibyamlSyntaxError& e) {
