@@ -155,15 +155,16 @@ class TempDir {
 
 TEST(RuleFileGlobTest, ExpandsSortsAndDeduplicates) {
   TempDir dir;
-  for (const char* f : {"b.yml", "a.yml", "c.yaml", "sub/d.yml"}) dir.Touch(f);
+  for (const char* f : {"b.yml", "a.yml", "c.yaml", "sub/d.yml", ".hidden.yml"}) dir.Touch(f);
   const std::string base = dir.path().string();
   struct Case {
     std::vector<std::string> globs;
     std::vector<std::string> want;  // relative to base
   };
   const std::vector<Case> cases = {
-      {{"*.yml"}, {"a.yml", "b.yml"}},
-      {{"*.yml", "a.yml", "*.y*ml"}, {"a.yml", "b.yml", "c.yaml"}},
+      {{"*.yml"}, {".hidden.yml", "a.yml", "b.yml"}},  // Go's `*` matches a leading dot
+      {{".*"}, {".hidden.yml"}},
+      {{"[abc].*", "a.yml", "*.yaml"}, {"a.yml", "b.yml", "c.yaml"}},
       {{"sub/*.yml"}, {"sub/d.yml"}},
       {{"[ab].yml"}, {"a.yml", "b.yml"}},
       {{"nothing*.yml"}, {}},
