@@ -36,7 +36,7 @@ bool NeedsSending(const Alert& a, int64_t ts_ms, int64_t resend_delay_ms) {
 AlertingRule::AlertingRule(const RuleNode& node, LabelPairs labels, query::ExprPtr expr, bool restored)
     : Rule(node, std::move(labels), std::move(expr)), restored_(restored), printed_expr_(PrintedExpr()) {}
 
-Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, query::Vector& result) {
+Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, const query::Vector& result) {
   const EvalEnv& env = *ctx.env;
   const int64_t ts = ctx.ts_ms;
   fresh_.clear();
@@ -55,7 +55,7 @@ Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, query::Vector&
   auto expand = [&](const std::string& text) {
     return text.find("{{") == std::string::npos ? text : ExpandAlertText(template_name, text, data);
   };
-  for (auto& sample : result) {
+  for (const auto& sample : result) {
     if (has_templates) {
       data.labels = sample.labels;
       data.value = sample.v;

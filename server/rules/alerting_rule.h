@@ -67,7 +67,7 @@ class AlertingRule final : public Rule {
     Labels for_state_series;  // empty: not built
   };
   // Builds this eval's alerts into fresh_; error on duplicate label sets.
-  Status BuildFreshAlerts(const RuleEvalContext& ctx, query::Vector& result);
+  Status BuildFreshAlerts(const RuleEvalContext& ctx, const query::Vector& result);
   void AppendSeriesSamples(ActiveAlert& a, int64_t sample_ts, query::Vector* out);
 
   std::unordered_map<Labels, ActiveAlert, LabelsHash> active_;

@@ -1,6 +1,7 @@
 #include "server/rules/recording_rule.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -10,7 +11,38 @@
 namespace vigil::rules {
 
 RecordingRule::RecordingRule(const RuleNode& node, LabelPairs labels, query::ExprPtr expr)
-    : Rule(node, std::move(labels), std::move(expr)) {}
+    : Rule(node, std::move(labels), std::move(expr)) {
+  std::map<std::string, std::string> overrides;
+  overrides[std::string(query::kMetricName)] = name_;
+  for (const auto& [label, value] : labels_) overrides[label] = value;
+  overrides_.assign(overrides.begin(), overrides.end());
+}
+
+Labels RecordingRule::Relabel(const Labels& sample) {
+  scratch_.clear();
+  auto o = overrides_.begin();
+  for (const auto& l : sample) {
+    for (; o != overrides_.end() && o->first < l.name; ++o) {
+      if (!o->second.empty()) scratch_.emplace_back(o->first, o->second);
+    }
+    if (o != overrides_.end() && o->first == l.name) {
+      if (!o->second.empty()) scratch_.emplace_back(o->first, o->second);
+      ++o;
+    } else {
+      scratch_.emplace_back(l.name, l.value);
+    }
+  }
+  for (; o != overrides_.end(); ++o) {
+    if (!o->second.empty()) scratch_.emplace_back(o->first, o->second);
+  }
+  auto built = Labels::FromPairs(scratch_);
+  if (built.ok()) return std::move(built).value();
+  // Not reachable with validated rule labels; keep Prometheus's behaviour.
+  query::LabelsBuilder builder(sample);
+  builder.Set(query::kMetricName, name_);
+  for (const auto& [label, value] : labels_) builder.Set(label, value);
+  return builder.Build();
+}
 
 namespace {
 
@@ -33,10 +65,7 @@ Result<query::Vector> RecordingRule::Eval(const RuleEvalContext& ctx) {
   const int64_t query_ts = ctx.ts_ms - ctx.query_offset_ms;
   ASSIGN_OR_RETURN(query::Vector vector, QueryVector(*ctx.env->engine, *ctx.env->storage, query_, query_ts));
   for (auto& sample : vector) {
-    query::LabelsBuilder builder(sample.labels);
-    builder.Set(query::kMetricName, name_);
-    for (const auto& [label, value] : labels_) builder.Set(label, value);
-    sample.labels = builder.Build();
+    sample.labels = Relabel(sample.labels);
     sample.t = query_ts;
   }
   if (ContainsSameLabelset(vector)) {

@@ -4,6 +4,11 @@
 // errors. Thread-compatible (the group serializes Eval).
 #pragma once
 
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "server/rules/base_rule.h"
 
 namespace vigil::rules {
@@ -15,6 +20,16 @@ class RecordingRule final : public Rule {
   bool alerting() const override { return false; }
   Result<query::Vector> Eval(const RuleEvalContext& ctx) override;
   void FillSnapshot(RuleSnapshot*) const override {}
+
+ private:
+  // The sample's labels with overrides_ applied, built without a
+  // LabelsBuilder (one merge of two sorted lists).
+  Labels Relabel(const Labels& sample);
+
+  // __name__ = record, then the rule labels, sorted by name; an empty
+  // value deletes the label.
+  std::vector<std::pair<std::string, std::string>> overrides_;
+  std::vector<std::pair<std::string_view, std::string_view>> scratch_;
 };
 
 }  // namespace vigil::rules

@@ -20,7 +20,7 @@ fs::path CorpusDir() {
   for (const fs::path& candidate : {here / "testdata/unittest", fs::path("../tests/rules/testdata/unittest"),
                                     fs::path("tests/rules/testdata/unittest"),
                                     fs::path("../../tests/rules/testdata/unittest")}) {
-    if (fs::exists(candidate)) return fs::absolute(candidate);
+    if (fs::exists(candidate)) return fs::absolute(candidate).lexically_normal();
   }
   return here / "testdata/unittest";
 }
