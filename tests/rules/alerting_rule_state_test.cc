@@ -168,6 +168,33 @@ TEST(AlertingRuleState, LimitKeepsWorkingBelowIt) {
   EXPECT_EQ(group->FiringAlerts("A").size(), 2u);
 }
 
+TEST(AlertingRuleState, QueryOffsetAndErrorRecovery) {
+  RuleGroupEnv env;
+  const Labels x = L({{"__name__", "x"}});
+  env.Add(x, kT0, 1);
+  RuleGroupNode node = Group({Alerting("A", "x > 0")});
+  node.query_offset_ms = kMin;
+  node.limit = 1;
+  auto group = env.Make(node);
+  // At T0+1m the query runs at T0; ALERTS is written at T0 too.
+  ASSERT_OK(group->Eval(kT0 + kMin, env.env()));
+  EXPECT_EQ(env.ValueAt(L({{"__name__", "ALERTS"}, {"alertname", "A"}, {"alertstate", "firing"}}), kT0), 1);
+  const auto firing = group->FiringAlerts("A");
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].active_at_ms, kT0 + kMin);  // ActiveAt is the eval time
+  // Two alerts exceed the limit, then one again: the rule recovers.
+  env.Add(L({{"__name__", "x"}, {"i", "2"}}), kT0 + kMin, 1);
+  EXPECT_FALSE(group->Eval(kT0 + 2 * kMin, env.env()).ok());
+  EXPECT_EQ(group->Snapshot().rules[0].health, "err");
+  env.Add(L({{"__name__", "x"}, {"i", "2"}}), kT0 + 2 * kMin, StaleNaN());
+  ASSERT_OK(group->Eval(kT0 + 3 * kMin, env.env()));
+  const GroupSnapshot snap = group->Snapshot();
+  EXPECT_EQ(snap.rules[0].health, "ok");
+  EXPECT_EQ(snap.rules[0].last_error, "");
+  ASSERT_EQ(snap.rules[0].alerts.size(), 1u);
+  EXPECT_EQ(snap.rules[0].alerts[0].active_at_ms, kT0 + 3 * kMin);  // state was cleared by the limit
+}
+
 TEST(AlertingRuleState, ResolvedAlertDroppedAfterRetention) {
   RuleGroupEnv env;
   const Labels x = L({{"__name__", "x"}});
