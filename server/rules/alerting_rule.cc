@@ -7,7 +7,6 @@
 
 #include "engine/base/matcher.h"
 #include "engine/base/sample.h"
-#include "query/labels_util.h"
 #include "server/rules/alert_notice_url.h"
 #include "server/rules/rule_group_query.h"
 #include "server/rules/template/template_expander.h"
@@ -16,6 +15,7 @@ namespace vigil::rules {
 
 namespace {
 
+constexpr std::string_view kMetricName = "__name__";
 constexpr std::string_view kAlertMetric = "ALERTS";
 constexpr std::string_view kForStateMetric = "ALERTS_FOR_STATE";
 constexpr std::string_view kAlertNameLabel = "alertname";
@@ -23,6 +23,11 @@ constexpr std::string_view kAlertStateLabel = "alertstate";
 
 // Go's time.Unix() seconds of a millisecond timestamp (floor).
 int64_t FloorSeconds(int64_t ms) { return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000); }
+
+Labels WithoutMetricName(const Labels& l) {
+  LabelOverrides scratch;
+  return ApplyLabelOverrides(l, {{kMetricName, ""}}, &scratch);
+}
 
 bool NeedsSending(const Alert& a, int64_t ts_ms, int64_t resend_delay_ms) {
   if (a.state == AlertState::kPending) return false;
@@ -55,21 +60,34 @@ Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, const query::V
   auto expand = [&](const std::string& text) {
     return text.find("{{") == std::string::npos ? text : ExpandAlertText(template_name, text, data);
   };
+  // Expanded texts live here while the overrides point at them.
+  std::vector<std::string> label_values(labels_.size());
+  std::vector<std::string> annotation_values(node_.annotations.size());
+  LabelOverrides overrides, scratch;
   for (const auto& sample : result) {
     if (has_templates) {
       data.labels = sample.labels;
       data.value = sample.v;
     }
-    query::LabelsBuilder builder(sample.labels);
-    builder.Del(query::kMetricName);
-    for (const auto& [name, value] : labels_) builder.Set(name, expand(value));
-    builder.Set(kAlertNameLabel, name_);
+    // Prometheus: Del(__name__), Set each rule label, Set(alertname).
+    overrides.clear();
+    overrides.emplace_back(kMetricName, "");
+    for (size_t i = 0; i < labels_.size(); ++i) {
+      label_values[i] = expand(labels_[i].second);
+      overrides.emplace_back(labels_[i].first, label_values[i]);
+    }
+    overrides.emplace_back(kAlertNameLabel, name_);
+    SortLabelOverrides(&overrides);
     Alert& alert = fresh_.emplace_back();
-    alert.labels = builder.Build();
+    alert.labels = ApplyLabelOverrides(sample.labels, overrides, &scratch);
     if (!node_.annotations.empty()) {
-      query::LabelsBuilder annotations;
-      for (const auto& [name, value] : node_.annotations) annotations.Set(name, expand(value));
-      alert.annotations = annotations.Build();
+      overrides.clear();
+      for (size_t i = 0; i < node_.annotations.size(); ++i) {
+        annotation_values[i] = expand(node_.annotations[i].second);
+        overrides.emplace_back(node_.annotations[i].first, annotation_values[i]);
+      }
+      SortLabelOverrides(&overrides);
+      alert.annotations = ApplyLabelOverrides(Labels(), overrides, &scratch);
     }
     alert.state = AlertState::kPending;
     alert.value = sample.v;
@@ -91,17 +109,15 @@ Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, const query::V
 
 void AlertingRule::AppendSeriesSamples(ActiveAlert& entry, int64_t sample_ts, query::Vector* out) {
   const Alert& a = entry.alert;
+  LabelOverrides scratch;
   if (entry.alerts_series_state != a.state) {
-    query::LabelsBuilder builder(a.labels);
-    builder.Set(query::kMetricName, kAlertMetric);
-    builder.Set(kAlertStateLabel, AlertStateName(a.state));
-    entry.alerts_series = builder.Build();
+    const LabelOverrides overrides = {{kMetricName, kAlertMetric}, {kAlertStateLabel, AlertStateName(a.state)}};
+    entry.alerts_series = ApplyLabelOverrides(a.labels, overrides, &scratch);
     entry.alerts_series_state = a.state;
   }
   if (entry.for_state_series.empty()) {
-    query::LabelsBuilder builder(a.labels);
-    builder.Set(query::kMetricName, kForStateMetric);
-    entry.for_state_series = builder.Build();
+    const LabelOverrides overrides = {{kMetricName, kForStateMetric}};
+    entry.for_state_series = ApplyLabelOverrides(a.labels, overrides, &scratch);
   }
   out->push_back({entry.alerts_series, sample_ts, 1.0});
   out->push_back({entry.for_state_series, sample_ts, static_cast<double>(FloorSeconds(a.active_at_ms))});
@@ -246,7 +262,7 @@ void AlertingRule::RestoreForState(int64_t ts_ms, Querier& querier, int64_t grac
     return;
   }
   Matchers matchers;
-  matchers.push_back(Matcher::MustMake(MatchType::kEqual, std::string(query::kMetricName), std::string(kForStateMetric)));
+  matchers.push_back(Matcher::MustMake(MatchType::kEqual, std::string(kMetricName), std::string(kForStateMetric)));
   matchers.push_back(Matcher::MustMake(MatchType::kEqual, std::string(kAlertNameLabel), name_));
   for (const auto& [name, value] : labels_) matchers.push_back(Matcher::MustMake(MatchType::kEqual, name, value));
 
@@ -267,7 +283,7 @@ void AlertingRule::RestoreForState(int64_t ts_ms, Querier& querier, int64_t grac
       last = {s.t, s.v};
       any = true;
     }
-    if (any) last_by_labels[query::DropMetricName(series.labels())] = last;
+    if (any) last_by_labels[WithoutMetricName(series.labels())] = last;
   }
   if (!set->status().ok() || last_by_labels.empty()) {
     restored_.store(true);

@@ -22,14 +22,10 @@ class RecordingRule final : public Rule {
   void FillSnapshot(RuleSnapshot*) const override {}
 
  private:
-  // The sample's labels with overrides_ applied, built without a
-  // LabelsBuilder (one merge of two sorted lists).
-  Labels Relabel(const Labels& sample);
-
-  // __name__ = record, then the rule labels, sorted by name; an empty
-  // value deletes the label.
-  std::vector<std::pair<std::string, std::string>> overrides_;
-  std::vector<std::pair<std::string_view, std::string_view>> scratch_;
+  // __name__ = record, then the rule labels (views into name_ and labels_),
+  // sorted by name; an empty value deletes the label.
+  LabelOverrides overrides_;
+  LabelOverrides scratch_;
 };
 
 }  // namespace vigil::rules
