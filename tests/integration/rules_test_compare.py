@@ -31,6 +31,7 @@ def run(argv, cwd):
 
 RANDOM_RULES = """groups:
   - name: g
+    limit: %(limit)d
     rules:
       - record: r:sum
         expr: sum by (job) (m)
@@ -52,7 +53,7 @@ def random_scenario(rnd):
     """A rules file and a test file whose expectations are all empty, so
     the report lists every firing alert and every expression result."""
     rules = RANDOM_RULES % {"for": rnd.choice([0, 1, 2, 3]), "keep": rnd.choice([0, 0, 1, 2]),
-                            "for_b": rnd.choice([0, 1, 2])}
+                            "for_b": rnd.choice([0, 1, 2]), "limit": rnd.choice([0, 0, 0, 3])}
     lines = ["rule_files: [r.yml]", "tests:", "- interval: 1m", "  input_series:"]
     for j in range(rnd.randint(1, 3)):
         vals = []
@@ -69,7 +70,7 @@ def random_scenario(rnd):
             lines += ["  - eval_time: %dm" % t, "    alertname: %s" % name, "    exp_alerts: []"]
     lines.append("  promql_expr_test:")
     for t in (3, 7, 11):
-        for expr in ("r:sum", "ALERTS", "ALERTS_FOR_STATE"):
+        for expr in ("r:sum", "ALERTS", "ALERTS_FOR_STATE", "sum_over_time(m[2m] offset 1m)"):
             lines += ["  - expr: %s" % expr, "    eval_time: %dm" % t]
     return rules, "\n".join(lines) + "\n"
 
