@@ -53,7 +53,7 @@ def random_scenario(rnd):
     """A rules file and a test file whose expectations are all empty, so
     the report lists every firing alert and every expression result."""
     rules = RANDOM_RULES % {"for": rnd.choice([0, 1, 2, 3]), "keep": rnd.choice([0, 0, 1, 2]),
-                            "for_b": rnd.choice([0, 1, 2]), "limit": rnd.choice([0, 0, 0, 3])}
+                            "for_b": rnd.choice([0, 1, 2]), "limit": rnd.choice([0, 0, 0, 2])}
     lines = ["rule_files: [r.yml]", "tests:", "- interval: 1m", "  input_series:"]
     for j in range(rnd.randint(1, 3)):
         vals = []
