@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "re2/re2.h"
+#include "server/rules/yaml_tab_check.h"
 
 namespace vigil::rules {
 namespace {
@@ -100,6 +101,8 @@ std::string LibyamlMessage(const YAML::Exception& e, std::string_view content) {
       break;
     }
   }
+  // yaml.v3 leaves the line out when the error is on the first one.
+  if (e.mark.line <= 0) return "yaml: " + what;
   return "yaml: line " + std::to_string(e.mark.line + 1) + ": " + what;
 }
 
@@ -220,9 +223,13 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content) {
     YAML::Parser parser(in);
     TreeBuilder builder(tree.get(), content);
     parser.HandleNextDocument(builder);
+    if (std::optional<int> line = FindLibyamlTabError(content)) {
+      throw LibyamlSyntaxError{*line, "found character that cannot start any token"};
+    }
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(LibyamlMessage(e, content));
   } catch (const LibyamlSyntaxError& e) {
+    if (e.line <= 1) return Status::InvalidArgument("yaml: " + e.message);
     return Status::InvalidArgument("yaml: line " + std::to_string(e.line) + ": " + e.message);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("yaml: ") + e.what());

@@ -131,8 +131,12 @@ const std::vector<ErrorCase>& Cases() {
       {"bad indentation", "groups:\n  - name: g\n     rules: []\n",
        {"yaml: line 3: mapping values are not allowed in this context",
         "yaml: line 3: mapping values are not allowed in this context"}},
-      {"empty flow entry", "groups: [,]\n", {"yaml: line 1: did not find expected node content",
-                                             "yaml: line 1: did not find expected node content"}},
+      {"empty flow entry (no line for line 1)", "groups: [,]\n",
+       {"yaml: did not find expected node content", "yaml: did not find expected node content"}},
+      {"bad token on line 1", "groups: @x\n",
+       {"yaml: found character that cannot start any token", "yaml: found character that cannot start any token"}},
+      {"merge applies after the own keys", "groups:\n  - name: g\n    interval: 5x\n    <<: 5\n",
+       {"not a valid duration string: \"5x\""}},
   };
   return cases;
 }
