@@ -117,6 +117,10 @@ TEST(UnittestRunner, RunFilterSelectsGroupsByName) {
   std::vector<std::string> warnings;
   EXPECT_FALSE(TestFileFailures(fail, RunOptions{{"named"}}, &warnings).empty());
   EXPECT_TRUE(TestFileFailures(fail, RunOptions{{"^other$"}}, &warnings).empty());
+  std::ostringstream out, err;
+  EXPECT_EQ(RunTestFiles({fail}, RunOptions{{"("}}, out, err), 1);
+  EXPECT_EQ(err.str().rfind("invalid --run regexp \"(\": ", 0), 0u) << err.str();
+  EXPECT_EQ(out.str(), "");
 }
 
 }  // namespace

@@ -30,7 +30,7 @@ std::string JoinForDisplay(const std::string& base, const std::string& glob) {
 bool Selected(const TestGroup& group, const RunOptions& options) {
   if (options.run.empty()) return true;
   for (const auto& pattern : options.run) {
-    RE2 re(pattern);
+    RE2 re(pattern, RE2::Quiet);
     if (re.ok() && RE2::PartialMatch(group.name, re)) return true;
   }
   return false;
@@ -78,6 +78,13 @@ std::vector<std::string> TestFileFailures(const std::string& path, const RunOpti
 
 int RunTestFiles(const std::vector<std::string>& files, const RunOptions& options, std::ostream& out,
                  std::ostream& err) {
+  for (const auto& pattern : options.run) {
+    RE2 re(pattern, RE2::Quiet);
+    if (!re.ok()) {
+      err << "invalid --run regexp \"" << pattern << "\": " << re.error() << "\n";
+      return 1;
+    }
+  }
   bool failed = false;
   for (const auto& path : files) {
     out << "Unit Testing:  " << path << "\n";
