@@ -73,10 +73,12 @@ void GroupLoop::Run() {
   // The next slot after now: a group never evaluates twice in one slot,
   // also not across a reload (the old loop took the current one).
   int64_t ts = EvalTimestampMs(options_.clock->NowMs(), interval, hash) + interval;
+  stats_->next_eval_ts_ms = ts;
   if (!SleepUntil(ts)) return;
   EvalAt(ts);
   bool restore = options_.restore;
   for (;;) {
+    stats_->next_eval_ts_ms = ts + interval;
     if (!SleepUntil(ts + interval)) return;
     int64_t missed = MissedIterations(ts, options_.clock->NowMs(), interval);
     if (missed > 0) stats_->missed.fetch_add(static_cast<uint64_t>(missed), std::memory_order_relaxed);

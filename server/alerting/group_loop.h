@@ -27,6 +27,7 @@ struct GroupStats {
   std::atomic<int64_t> interval_ms{0};
   std::atomic<int64_t> rules{0};
   std::atomic<int64_t> last_eval_ts_ms{0};     // the slot last evaluated (0 = never)
+  std::atomic<int64_t> next_eval_ts_ms{0};     // the slot the loop waits for (0 = not yet)
   std::atomic<double> last_duration_seconds{0};
   std::atomic<double> last_delay_seconds{0};   // slot → end of its evaluation
   std::atomic<uint64_t> iterations{0};         // evaluations run
