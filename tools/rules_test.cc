@@ -1,13 +1,17 @@
-// Placeholder until the rules unit-test runner lands (issue 5 in progress).
+// `vigil rules test`: the promtool-compatible runner of
+// server/rules/unittest on files given on the command line.
 #include "tools/rules_test.h"
 
-#include <cstdio>
+#include <iostream>
+
+#include "server/rules/unittest/test_runner.h"
 
 namespace vigil::tools {
 
-int RunRulesTest(const RulesTestOptions&) {
-  std::fprintf(stderr, "vigil rules test: not built yet\n");
-  return 1;
+int RunRulesTest(const RulesTestOptions& options) {
+  rules::unittest::RunOptions run;
+  run.run = options.run;
+  return rules::unittest::RunTestFiles(options.files, run, std::cout, std::cerr);
 }
 
 }  // namespace vigil::tools

@@ -1,0 +1,20 @@
+// RecordingRule (Prometheus rules/recording.go): evaluates its expression
+// and renames the result to the record name with the rule labels applied.
+// Errors: duplicate label sets after relabelling, the series limit, query
+// errors. Thread-compatible (the group serializes Eval).
+#pragma once
+
+#include "server/rules/base_rule.h"
+
+namespace vigil::rules {
+
+class RecordingRule final : public Rule {
+ public:
+  RecordingRule(const RuleNode& node, LabelPairs labels, query::ExprPtr expr);
+
+  bool alerting() const override { return false; }
+  Result<query::Vector> Eval(const RuleEvalContext& ctx) override;
+  void FillSnapshot(RuleSnapshot*) const override {}
+};
+
+}  // namespace vigil::rules

@@ -1,0 +1,41 @@
+// RuleGroup's private state, shared by the rule_group*.cc files: the rules,
+// the series each rule wrote in its previous eval (for stale markers), the
+// series of rules dropped on reload, and eval timing. Guarded as described
+// in rule_group.h: `mu` protects what Snapshot reads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "server/rules/alerting_rule.h"
+#include "server/rules/base_rule.h"
+#include "server/rules/rule_group.h"
+
+namespace vigil::rules {
+
+using LabelsSet = std::unordered_set<Labels, LabelsHash>;
+
+struct RuleGroup::Impl {
+  std::string name;
+  std::string file;
+  int64_t interval_ms = 0;
+  int64_t query_offset_ms = 0;
+  int64_t limit = 0;
+  GroupDefaults defaults;
+  std::vector<std::unique_ptr<Rule>> rules;
+  // Per rule: the series appended by its previous successful eval.
+  std::vector<LabelsSet> series_in_previous_eval;
+  // Series of rules removed by a reload: marked stale on the next eval.
+  std::vector<Labels> stale_series;
+  LabelsSet scratch;  // reused per rule eval
+
+  mutable std::mutex mu;  // guards rule health, alert state, timing
+  int64_t last_eval_ms = 0;
+  double eval_seconds = 0;
+};
+
+}  // namespace vigil::rules
