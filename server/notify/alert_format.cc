@@ -44,7 +44,6 @@ std::string DateTimeSeconds(int64_t unix_ms, int* millis) {
 }  // namespace
 
 uint64_t LabelFingerprint(const Labels& labels) {
-  if (labels.empty()) return 0;
   uint64_t h = kFnvOffset;
   for (const LabelView& l : labels) {  // Labels are sorted by name
     h = FnvAdd(h, l.name);

@@ -12,7 +12,8 @@
 
 namespace vigil::notify {
 
-// Alertmanager's fingerprint of `labels` (0 for an empty set).
+// Alertmanager's fingerprint of `labels` (the FNV offset basis for an
+// empty set, as in common/model).
 uint64_t LabelFingerprint(const Labels& labels);
 // The fingerprint as 16 lower-case hex digits, as Alertmanager prints it.
 std::string FingerprintHex(uint64_t fingerprint);

@@ -218,7 +218,7 @@ class AlertingParser {
       if (!it->second.IsScalar()) return Error(it->second, full, "must be a string");
       const std::string& value = it->second.Scalar();
       if (regex) {
-        RE2 re("^(?:" + value + ")$", RE2::Quiet);
+        RE2 re(value, RE2::Quiet);  // unanchored here: RE2's message then quotes the user's pattern
         if (!re.ok()) return Error(it->second, full, "invalid regular expression: " + re.error());
       }
       out->emplace_back(name, value);

@@ -23,7 +23,8 @@ std::string DefaultTitle(const std::string& alertname, const std::vector<rules::
   std::string title = firing > 0 ? "[FIRING:" + std::to_string(firing) + "] " : "[RESOLVED] ";
   title += alertname;
   std::string extra;
-  for (const auto& [name, value] : CommonJson(labels).items()) {
+  const nlohmann::json common = CommonJson(labels);
+  for (const auto& [name, value] : common.items()) {
     if (name == "alertname") continue;
     if (!extra.empty()) extra += ' ';
     extra += value.get<std::string>();
