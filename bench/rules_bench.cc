@@ -11,7 +11,9 @@
 // (rounds + 1) intervals. Not part of ctest. Options (environment):
 //   VIGIL_RULES_SERIES (100000), VIGIL_RULES_GROUPS (20), VIGIL_RULES_PER_GROUP
 //   (50), VIGIL_RULES_ROUNDS (4), VIGIL_RULES_INTERVAL_S (15),
-//   VIGIL_RULES_DATA_MIN (10: minutes of 15 s samples ingested before).
+//   VIGIL_RULES_DATA_MIN (10: minutes of 15 s samples before the start),
+//   VIGIL_RULES_FUTURE_MIN (20: minutes of samples after it, so that every
+//   evaluation during the run sees full 5m windows however long it takes).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -86,12 +88,14 @@ std::string RuleYaml(int g, int i) {
 }
 
 int Main() {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const size_t series = static_cast<size_t>(Env("VIGIL_RULES_SERIES", 100'000));
   const int groups = static_cast<int>(Env("VIGIL_RULES_GROUPS", 20));
   const int per_group = static_cast<int>(Env("VIGIL_RULES_PER_GROUP", 50));
   const int rounds = static_cast<int>(Env("VIGIL_RULES_ROUNDS", 4));
   const int64_t interval_ms = Env("VIGIL_RULES_INTERVAL_S", 15) * 1000;
-  const int64_t data_rounds = Env("VIGIL_RULES_DATA_MIN", 10) * 60'000 / 15'000;
+  const int64_t past_rounds = Env("VIGIL_RULES_DATA_MIN", 10) * 60'000 / 15'000;
+  const int64_t data_rounds = past_rounds + Env("VIGIL_RULES_FUTURE_MIN", 20) * 60'000 / 15'000;
 
   bench::BenchDb bdb;
   bdb.dir = (std::filesystem::temp_directory_path() / ("vigil-rules-bench-" + std::to_string(getpid()))).string();
@@ -102,10 +106,10 @@ int Main() {
   if (!db.ok()) return std::fprintf(stderr, "open: %s\n", db.status().ToString().c_str()), 1;
   bdb.db = std::move(db).value();
 
-  // Data ending now, so the wall-clock evaluations see the last 5 minutes.
+  // Data around now, so the wall-clock evaluations see full windows.
   gen::GenOptions go;
   go.num_series = series;
-  go.start_ms = bench::WallMs() - data_rounds * 15'000;
+  go.start_ms = bench::WallMs() - past_rounds * 15'000;
   gen::SeriesGenerator generator(go);
   double t0 = bench::WallMs();
   auto ingested = tools::IngestGenerated(*bdb.db, generator, 0, data_rounds);
@@ -148,13 +152,18 @@ int Main() {
   auto wait_rounds = [&](uint64_t n) {
     while (min_iterations() < n) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   };
-  // Round 1 warms caches (and is the first evaluation: no restore yet);
-  // rounds 2 and 3 include the restore of `for` state after the second.
-  wait_rounds(3);
+  // Round 1 is the warm-up (and restore of `for` state follows round 2,
+  // as in the server); rounds 2..rounds+1 are measured. A "round" ends when
+  // every group has run one more evaluation.
+  wait_rounds(1);
   double cpu0 = bench::ProcessCpuSeconds();
+  int64_t wall0 = bench::WallMs();
   double worst_delay = 0, worst_duration = 0, sum_duration = 0;
+  std::vector<double> round_cpu;
   for (int r = 0; r < rounds; ++r) {
-    wait_rounds(4 + r);
+    double before = bench::ProcessCpuSeconds();
+    wait_rounds(2 + r);
+    round_cpu.push_back(bench::ProcessCpuSeconds() - before);
     for (const auto& s : stats) {
       worst_delay = std::max(worst_delay, s->last_delay_seconds.load());
       worst_duration = std::max(worst_duration, s->last_duration_seconds.load());
@@ -162,6 +171,7 @@ int Main() {
     }
   }
   double cpu = bench::ProcessCpuSeconds() - cpu0;
+  double wall_s = (bench::WallMs() - wall0) / 1000.0;
   uint64_t missed = 0, failures = 0;
   for (const auto& s : stats) {
     missed += s->missed.load();
@@ -175,7 +185,10 @@ int Main() {
 
   std::printf("rules: %d groups x %d alerting rules, interval %.0f s, %d measured rounds\n", groups, per_group,
               interval_ms / 1000.0, rounds);
-  std::printf("cpu_seconds_per_round        %.3f\n", cpu / rounds);
+  std::printf("cpu_seconds_per_round        %.3f  (rounds:", cpu / rounds);
+  for (double c : round_cpu) std::printf(" %.2f", c);
+  std::printf(")\n");
+  std::printf("wall_seconds_per_round       %.3f\n", wall_s / rounds);
   std::printf("group_eval_seconds_per_round %.3f  (sum of group durations, wall)\n", sum_duration / rounds);
   std::printf("slowest_group_duration_s     %.3f\n", worst_duration);
   std::printf("slowest_group_delay_s        %.3f  (scheduled slot -> end of evaluation)\n", worst_delay);
