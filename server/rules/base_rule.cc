@@ -39,4 +39,39 @@ LabelPairs MergeRuleLabels(const LabelPairs& group_labels, const LabelPairs& rul
   return out;
 }
 
+void SortLabelOverrides(LabelOverrides* overrides) {
+  std::stable_sort(overrides->begin(), overrides->end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Keep the last of equal names.
+  LabelOverrides unique;
+  for (const auto& o : *overrides) {
+    if (!unique.empty() && unique.back().first == o.first) {
+      unique.back() = o;
+    } else {
+      unique.push_back(o);
+    }
+  }
+  *overrides = std::move(unique);
+}
+
+Labels ApplyLabelOverrides(const Labels& base, const LabelOverrides& overrides, LabelOverrides* scratch) {
+  scratch->clear();
+  auto add = [scratch](std::string_view name, std::string_view value) {
+    if (!value.empty() && IsValidUtf8(value)) scratch->emplace_back(name, value);
+  };
+  auto o = overrides.begin();
+  for (const auto& l : base) {
+    for (; o != overrides.end() && o->first < l.name; ++o) add(o->first, o->second);
+    if (o != overrides.end() && o->first == l.name) {
+      add(o->first, o->second);
+      ++o;
+    } else {
+      scratch->emplace_back(l.name, l.value);
+    }
+  }
+  for (; o != overrides.end(); ++o) add(o->first, o->second);
+  auto built = Labels::FromPairs(*scratch);
+  return built.ok() ? std::move(built).value() : Labels();  // names are validated: not reached
+}
+
 }  // namespace vigil::rules

@@ -8,6 +8,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "engine/base/status.h"
 #include "query/ast.h"
@@ -73,5 +76,17 @@ class Rule {
 
 // Merges group labels and rule labels (the rule's win), in first-seen order.
 LabelPairs MergeRuleLabels(const LabelPairs& group_labels, const LabelPairs& rule_labels);
+
+// Name/value views sorted by name with unique names; an empty value means
+// "delete this label".
+using LabelOverrides = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// `base` with `overrides` applied (Prometheus labels.Builder Set/Del then
+// Labels()), by one merge of two sorted lists. `scratch` is reused storage.
+// Values that are not valid UTF-8 are dropped with their label.
+Labels ApplyLabelOverrides(const Labels& base, const LabelOverrides& overrides, LabelOverrides* scratch);
+
+// Sorts `overrides` by name; for repeated names the last one wins.
+void SortLabelOverrides(LabelOverrides* overrides);
 
 }  // namespace vigil::rules

@@ -4,13 +4,16 @@
 #include <string>
 #include <utility>
 
-#include "query/labels_util.h"
 #include "server/rules/rule_group_query.h"
 
 namespace vigil::rules {
 
 RecordingRule::RecordingRule(const RuleNode& node, LabelPairs labels, query::ExprPtr expr)
-    : Rule(node, std::move(labels), std::move(expr)) {}
+    : Rule(node, std::move(labels), std::move(expr)) {
+  overrides_.emplace_back("__name__", name_);
+  for (const auto& [label, value] : labels_) overrides_.emplace_back(label, value);
+  SortLabelOverrides(&overrides_);
+}
 
 namespace {
 
@@ -33,10 +36,7 @@ Result<query::Vector> RecordingRule::Eval(const RuleEvalContext& ctx) {
   const int64_t query_ts = ctx.ts_ms - ctx.query_offset_ms;
   ASSIGN_OR_RETURN(query::Vector vector, QueryVector(*ctx.env->engine, *ctx.env->storage, query_, query_ts));
   for (auto& sample : vector) {
-    query::LabelsBuilder builder(sample.labels);
-    builder.Set(query::kMetricName, name_);
-    for (const auto& [label, value] : labels_) builder.Set(label, value);
-    sample.labels = builder.Build();
+    sample.labels = ApplyLabelOverrides(sample.labels, overrides_, &scratch_);
     sample.t = query_ts;
   }
   if (ContainsSameLabelset(vector)) {

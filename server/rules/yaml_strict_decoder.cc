@@ -119,34 +119,59 @@ void StrictYamlDecoder::Merge(const YamlNode& value, const std::function<void(co
     for (const YamlNode* item : value.content) {
       if (!is_map(*item)) return Fail("yaml: map merge requires map or sequence of maps as the value");
     }
-    // Earlier maps take precedence: apply them last.
-    for (auto it = value.content.rbegin(); it != value.content.rend() && !aborted(); ++it) each(**it);
+    // Earlier maps take precedence: keys already set are skipped.
+    for (const YamlNode* item : value.content) {
+      if (aborted()) return;
+      each(*item);
+    }
     return;
   }
   Fail("yaml: map merge requires map or sequence of maps as the value");
 }
 
-void StrictYamlDecoder::DecodeStruct(const YamlNode& node, std::string_view go_type, const FieldFn& field) {
+void StrictYamlDecoder::DecodeEntries(const YamlNode& mapping, std::set<std::string>* merged, const EntryFn& entry,
+                                      const MergeFn& merge) {
+  const auto& c = mapping.content;
+  const YamlNode* merge_value = nullptr;  // yaml.v3 keeps only the last `<<`
+  for (size_t i = 0; i + 1 < c.size() && !aborted(); i += 2) {
+    if (IsMergeKey(*c[i])) {
+      merge_value = c[i + 1];
+      continue;
+    }
+    std::string name;
+    if (!DecodeString(*c[i], &name)) continue;
+    if (merged != nullptr && !merged->insert(name).second) continue;  // set by an outer mapping
+    entry(name, *c[i], *c[i + 1]);
+  }
+  if (merge_value == nullptr || aborted()) return;
+  // Merged keys never override this mapping's own keys.
+  std::set<std::string> own;
+  if (merged == nullptr) {
+    for (size_t i = 0; i + 1 < c.size(); i += 2) {
+      const YamlNode& key = c[i]->Resolved();
+      if (key.kind == YamlNode::Kind::kScalar && !key.IsNull()) own.insert(key.value);
+    }
+    merged = &own;
+  }
+  Merge(*merge_value, [&](const YamlNode& m) { merge(m, merged); });
+}
+
+void StrictYamlDecoder::DecodeStruct(const YamlNode& node, std::string_view go_type, const FieldFn& field,
+                                     std::set<std::string>* merged) {
   AliasScope scope(this, node);
   const YamlNode* n = scope.get();
   if (n == nullptr || n->IsNull()) return;
   if (n->kind != YamlNode::Kind::kMapping) return TypeError(*n, go_type);
   if (!CheckUniqueKeys(*n)) return;
-  const auto& c = n->content;
-  for (size_t i = 0; i + 1 < c.size() && !aborted(); i += 2) {
-    if (IsMergeKey(*c[i])) {
-      Merge(*c[i + 1], [&](const YamlNode& m) { DecodeStruct(m, go_type, field); });
-    }
-  }
-  for (size_t i = 0; i + 1 < c.size() && !aborted(); i += 2) {
-    if (IsMergeKey(*c[i])) continue;
-    std::string name;
-    if (!DecodeString(*c[i], &name)) continue;
-    if (!field(name, *c[i + 1]) && known_fields_) {
-      type_errors_.push_back("line " + std::to_string(c[i]->line) + ": field " + name + " not found in type " +
-                             std::string(go_type));
-    }
-  }
+  DecodeEntries(
+      *n, merged,
+      [&](const std::string& name, const YamlNode& key, const YamlNode& value) {
+        if (!field(name, value) && known_fields_) {
+          type_errors_.push_back("line " + std::to_string(key.line) + ": field " + name + " not found in type " +
+                                 std::string(go_type));
+        }
+      },
+      [&](const YamlNode& m, std::set<std::string>* keys) { DecodeStruct(m, go_type, field, keys); });
 }
 
 void StrictYamlDecoder::DecodeSequence(const YamlNode& node, std::string_view go_type, const ItemFn& item) {
@@ -205,34 +230,28 @@ bool StrictYamlDecoder::DecodeInt(const YamlNode& node, int64_t* out) {
   return false;
 }
 
-void StrictYamlDecoder::DecodeStringMap(const YamlNode& node,
-                                        std::vector<std::pair<std::string, std::string>>* out) {
+void StrictYamlDecoder::DecodeStringMap(const YamlNode& node, std::vector<std::pair<std::string, std::string>>* out,
+                                        std::set<std::string>* merged) {
   AliasScope scope(this, node);
   const YamlNode* n = scope.get();
   if (n == nullptr || n->IsNull()) return;
   if (n->kind == YamlNode::Kind::kMapping && !CheckUniqueKeys(*n)) return;
   if (n->kind != YamlNode::Kind::kMapping) return TypeError(*n, "map[string]string");
-  auto set = [out](std::string key, std::string value) {
-    for (auto& [k, v] : *out) {
-      if (k == key) {
-        v = std::move(value);
-        return;
-      }
-    }
-    out->emplace_back(std::move(key), std::move(value));
-  };
-  const auto& c = n->content;
-  for (size_t i = 0; i + 1 < c.size() && !aborted(); i += 2) {
-    if (IsMergeKey(*c[i])) Merge(*c[i + 1], [&](const YamlNode& m) { DecodeStringMap(m, out); });
-  }
-  for (size_t i = 0; i + 1 < c.size() && !aborted(); i += 2) {
-    if (IsMergeKey(*c[i])) continue;
-    std::string key, value;
-    if (!DecodeString(*c[i], &key)) continue;
-    // A null value is stored as "", a null key skipped (yaml.v3 mapping()).
-    if (!DecodeString(*c[i + 1], &value) && !c[i + 1]->Resolved().IsNull()) continue;
-    set(std::move(key), std::move(value));
-  }
+  DecodeEntries(
+      *n, merged,
+      [&](const std::string& key, const YamlNode&, const YamlNode& value_node) {
+        std::string value;
+        // A null value is stored as "" (yaml.v3 mapping()).
+        if (!DecodeString(value_node, &value) && !value_node.Resolved().IsNull()) return;
+        for (auto& [k, v] : *out) {
+          if (k == key) {
+            v = std::move(value);
+            return;
+          }
+        }
+        out->emplace_back(key, std::move(value));
+      },
+      [&](const YamlNode& m, std::set<std::string>* keys) { DecodeStringMap(m, out, keys); });
 }
 
 void StrictYamlDecoder::DecodeDuration(const YamlNode& node, int64_t* out_ms) {

@@ -32,8 +32,11 @@ class StrictYamlDecoder {
   // Called for each element of a sequence.
   using ItemFn = std::function<void(const YamlNode& item)>;
 
-  // Decodes `n` into a Go struct named `go_type`.
-  void DecodeStruct(const YamlNode& n, std::string_view go_type, const FieldFn& field);
+  // Decodes `n` into a Go struct named `go_type`. A `<<` merge is applied
+  // after the mapping's own keys and never overrides them (yaml.v3 3.0.1);
+  // `merged` is that set of keys while decoding a merged mapping.
+  void DecodeStruct(const YamlNode& n, std::string_view go_type, const FieldFn& field,
+                    std::set<std::string>* merged = nullptr);
   // Decodes `n` into a Go slice named `go_type` ("[]pkg.T").
   void DecodeSequence(const YamlNode& n, std::string_view go_type, const ItemFn& item);
   // Go string / int targets. Returns false on a type error; a null node
@@ -41,9 +44,9 @@ class StrictYamlDecoder {
   // a null map key is skipped), true for an int.
   bool DecodeString(const YamlNode& n, std::string* out);
   bool DecodeInt(const YamlNode& n, int64_t* out);
-  // map[string]string, in file order; a later duplicate from a merge is
-  // overwritten in place like a Go map.
-  void DecodeStringMap(const YamlNode& n, std::vector<std::pair<std::string, std::string>>* out);
+  // map[string]string, in file order (merged keys after the own ones).
+  void DecodeStringMap(const YamlNode& n, std::vector<std::pair<std::string, std::string>>* out,
+                       std::set<std::string>* merged = nullptr);
   // model.Duration (custom unmarshaler): a parse error aborts the decode.
   void DecodeDuration(const YamlNode& n, int64_t* out_ms);
 
@@ -65,6 +68,13 @@ class StrictYamlDecoder {
   // Calls `each` on every mapping merged in by a `<<` value.
   void Merge(const YamlNode& value, const std::function<void(const YamlNode&)>& each);
   static bool IsMergeKey(const YamlNode& key);
+  // Walks a mapping's entries the way yaml.v3 does: own keys in order
+  // (skipping null keys and, inside a merge, keys already set), then the
+  // last `<<` value through `merge`.
+  using EntryFn = std::function<void(const std::string& key, const YamlNode& key_node, const YamlNode& value)>;
+  using MergeFn = std::function<void(const YamlNode& mapping, std::set<std::string>* merged)>;
+  void DecodeEntries(const YamlNode& mapping, std::set<std::string>* merged, const EntryFn& entry,
+                     const MergeFn& merge);
 
   bool known_fields_;
   std::vector<std::string> type_errors_;

@@ -106,6 +106,32 @@ TEST(AlertingRuleState, LabelsOfAlerts) {
   EXPECT_EQ(firing[0].fired_at_ms, kT0);
 }
 
+TEST(AlertingRuleState, TemplatesInLabelsAndAnnotations) {
+  RuleGroupEnv env;
+  env.Add(L({{"__name__", "x"}, {"job", "j"}}), kT0, 1234567);
+  GroupDefaults defaults = RuleGroupEnv::Restored();
+  defaults.external_labels = L({{"region", "eu"}});
+  defaults.external_url = "http://vigil";
+  auto group = env.Make(Group({Alerting("A", "x > 0", 0, 0,
+                                        {{"tier", "{{ if gt $value 1e6 }}big{{ else }}small{{ end }}"}},
+                                        {{"summary", "{{ $labels.job }} at {{ $value }} ({{ humanize $value }})"},
+                                         {"where", "{{ $externalLabels.region }} {{ $externalURL }}"},
+                                         {"name", "{{ $labels.__name__ }}"},
+                                         {"broken", "{{ .Nope.Deeper }}"},
+                                         {"queried", "{{ query \"x\" | first | value }}"}})}),
+                        defaults);
+  ASSERT_OK(group->Eval(kT0, env.env()));
+  auto firing = group->FiringAlerts("A");
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].labels, L({{"alertname", "A"}, {"job", "j"}, {"tier", "big"}}));
+  EXPECT_EQ(firing[0].annotations.Get("summary"), "j at 1.234567e+06 (1.235M)");
+  EXPECT_EQ(firing[0].annotations.Get("where"), "eu http://vigil");
+  EXPECT_EQ(firing[0].annotations.Get("name"), "x");  // $labels hold the sample's labels
+  EXPECT_EQ(firing[0].annotations.Get("queried"), "1.234567e+06");
+  EXPECT_EQ(std::string(firing[0].annotations.Get("broken")).rfind("<error expanding template: ", 0), 0u)
+      << firing[0].annotations.Get("broken");
+}
+
 TEST(AlertingRuleState, Errors) {
   struct Case {
     std::string name;
@@ -140,6 +166,33 @@ TEST(AlertingRuleState, LimitKeepsWorkingBelowIt) {
   auto group = env.Make(Group({Alerting("A", "x > 0")}, 2));
   ASSERT_OK(group->Eval(kT0, env.env()));
   EXPECT_EQ(group->FiringAlerts("A").size(), 2u);
+}
+
+TEST(AlertingRuleState, QueryOffsetAndErrorRecovery) {
+  RuleGroupEnv env;
+  const Labels x = L({{"__name__", "x"}});
+  env.Add(x, kT0, 1);
+  RuleGroupNode node = Group({Alerting("A", "x > 0")});
+  node.query_offset_ms = kMin;
+  node.limit = 1;
+  auto group = env.Make(node);
+  // At T0+1m the query runs at T0; ALERTS is written at T0 too.
+  ASSERT_OK(group->Eval(kT0 + kMin, env.env()));
+  EXPECT_EQ(env.ValueAt(L({{"__name__", "ALERTS"}, {"alertname", "A"}, {"alertstate", "firing"}}), kT0), 1);
+  const auto firing = group->FiringAlerts("A");
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].active_at_ms, kT0 + kMin);  // ActiveAt is the eval time
+  // Two alerts exceed the limit, then one again: the rule recovers.
+  env.Add(L({{"__name__", "x"}, {"i", "2"}}), kT0 + kMin, 1);
+  EXPECT_FALSE(group->Eval(kT0 + 2 * kMin, env.env()).ok());
+  EXPECT_EQ(group->Snapshot().rules[0].health, "err");
+  env.Add(L({{"__name__", "x"}, {"i", "2"}}), kT0 + 2 * kMin, StaleNaN());
+  ASSERT_OK(group->Eval(kT0 + 3 * kMin, env.env()));
+  const GroupSnapshot snap = group->Snapshot();
+  EXPECT_EQ(snap.rules[0].health, "ok");
+  EXPECT_EQ(snap.rules[0].last_error, "");
+  ASSERT_EQ(snap.rules[0].alerts.size(), 1u);
+  EXPECT_EQ(snap.rules[0].alerts[0].active_at_ms, kT0 + 3 * kMin);  // state was cleared by the limit
 }
 
 TEST(AlertingRuleState, ResolvedAlertDroppedAfterRetention) {

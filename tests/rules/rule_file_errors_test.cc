@@ -122,10 +122,21 @@ const std::vector<ErrorCase>& Cases() {
       {"alias to the enclosing sequence", "groups: &a [*a]\n",
        {"yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into rulefmt.RuleGroup"}},
       // YAML syntax errors: reported by both passes.
-      {"unclosed quote", "groups:\n  - name: \"g\n", {"yaml: line 3: found unexpected end of stream",
-                                                      "yaml: line 3: found unexpected end of stream"}},
-      {"empty flow entry", "groups: [,]\n", {"yaml: line 1: did not find expected node content",
-                                             "yaml: line 1: did not find expected node content"}},
+      {"unclosed quote", "groups:\n  - name: \"g\n\n", {"yaml: line 2: found unexpected end of stream",
+                                                        "yaml: line 2: found unexpected end of stream"}},
+      {"unclosed quote on line 1", "groups: 'g\n\n", {"yaml: line 3: found unexpected end of stream",
+                                                     "yaml: line 3: found unexpected end of stream"}},
+      {"undefined alias", "groups: *undefined\n", {"yaml: unknown anchor 'undefined' referenced",
+                                                   "yaml: unknown anchor 'undefined' referenced"}},
+      {"bad indentation", "groups:\n  - name: g\n     rules: []\n",
+       {"yaml: line 3: mapping values are not allowed in this context",
+        "yaml: line 3: mapping values are not allowed in this context"}},
+      {"empty flow entry (no line for line 1)", "groups: [,]\n",
+       {"yaml: did not find expected node content", "yaml: did not find expected node content"}},
+      {"bad token on line 1", "groups: @x\n",
+       {"yaml: found character that cannot start any token", "yaml: found character that cannot start any token"}},
+      {"merge applies after the own keys", "groups:\n  - name: g\n    interval: 5x\n    <<: 5\n",
+       {"not a valid duration string: \"5x\""}},
   };
   return cases;
 }
@@ -147,7 +158,7 @@ TEST(RuleFileErrorsTest, SyntaxErrorsNameTheLine) {
       {"groups:\n  - name: g\n     rules: []\n", "f.yml: yaml: line 3: "},
       {"groups:\n  - name: g\n\trules: []\n", "f.yml: yaml: line 3: "},
       {"groups: [\n", "f.yml: yaml: line "},
-      {"groups: *undefined\n", "f.yml: yaml: line 1: "},
+      {"groups: [a\n  b: c\n", "f.yml: yaml: line "},
   };
   for (const auto& [yaml, prefix] : cases) {
     SCOPED_TRACE(yaml);

@@ -89,6 +89,10 @@ TEST(RuleFileParseTest, YamlQuirksAsYamlV3) {
        head + "    rules:\n      - record: q\n        expr: up\n        labels: &b {severity: page, team: x}\n" +
            "      - record: r\n        expr: up\n        labels:\n          severity: ticket\n          <<: *b\n",
        "r", "up", {{"severity", "ticket"}, {"team", "x"}}},
+      {"sequence merge: earlier maps win, own keys win",
+       head + "    rules:\n      - record: r\n        expr: up\n        labels:\n          <<: [{a: '1', b: x}, {a: '2', b: y, "
+              "c: z}]\n          b: w\n",
+       "r", "up", {{"b", "w"}, {"a", "1"}, {"c", "z"}}},
       {"merged rule fields",
        head + "    rules:\n      - &common\n        record: a\n        expr: up\n      - <<: *common\n        record: r\n",
        "r", "up"},

@@ -117,6 +117,19 @@ TEST(RuleGroupRecording, StaleMarkersForVanishedSeries) {
   for (const auto& s : r1) EXPECT_FALSE(IsStaleNaN(s.v));
 }
 
+TEST(RuleGroupRecording, DuplicateWritesAreNotFatal) {
+  RuleGroupEnv env;
+  auto group = env.Make(Group({Recording("r", "vector(1)"), Recording("r", "vector(2)"), Recording("s", "r * 10")}));
+  EXPECT_OK(group->Eval(kT0, env.env()));  // counted, not a group error
+  const GroupSnapshot snap = group->Snapshot();
+  EXPECT_EQ(snap.rules[0].health, "ok");
+  EXPECT_EQ(snap.rules[1].health, "err");
+  EXPECT_FALSE(snap.rules[1].last_error.empty());
+  EXPECT_EQ(snap.rules[2].health, "ok");  // later rules still run
+  EXPECT_EQ(env.ValueAt(L({{"__name__", "r"}}), kT0), 1);
+  EXPECT_EQ(env.ValueAt(L({{"__name__", "s"}}), kT0), 10);
+}
+
 TEST(RuleGroupRecording, QueryOffsetShiftsQueryAndSamples) {
   RuleGroupEnv env;
   env.Add(L({{"__name__", "x"}}), kT0, 1);

@@ -20,7 +20,7 @@ fs::path CorpusDir() {
   for (const fs::path& candidate : {here / "testdata/unittest", fs::path("../tests/rules/testdata/unittest"),
                                     fs::path("tests/rules/testdata/unittest"),
                                     fs::path("../../tests/rules/testdata/unittest")}) {
-    if (fs::exists(candidate)) return fs::absolute(candidate);
+    if (fs::exists(candidate)) return fs::absolute(candidate).lexically_normal();
   }
   return here / "testdata/unittest";
 }
@@ -117,6 +117,10 @@ TEST(UnittestRunner, RunFilterSelectsGroupsByName) {
   std::vector<std::string> warnings;
   EXPECT_FALSE(TestFileFailures(fail, RunOptions{{"named"}}, &warnings).empty());
   EXPECT_TRUE(TestFileFailures(fail, RunOptions{{"^other$"}}, &warnings).empty());
+  std::ostringstream out, err;
+  EXPECT_EQ(RunTestFiles({fail}, RunOptions{{"("}}, out, err), 1);
+  EXPECT_EQ(err.str().rfind("invalid --run regexp \"(\": ", 0), 0u) << err.str();
+  EXPECT_EQ(out.str(), "");
 }
 
 }  // namespace

@@ -26,7 +26,8 @@ Result<Value> Len(Args& a, const FuncEnv&) {
     case ValueKind::kString: return Value::Int(static_cast<int64_t>(v.s.size()));
     case ValueKind::kMap: return Value::Int(static_cast<int64_t>(v.map->entries.size()));
     case ValueKind::kList: return Value::Int(static_cast<int64_t>(v.list->items.size()));
-    case ValueKind::kInvalid: case ValueKind::kNil: return FuncError("len of nil pointer");
+    case ValueKind::kInvalid: case ValueKind::kNil:
+      return FuncError("reflect: call of reflect.Value.Type on zero Value");  // Go's panic text
     default: return FuncError(std::string("len of type ") + v.TypeName());
   }
 }

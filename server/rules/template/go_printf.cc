@@ -13,6 +13,7 @@ namespace {
 
 struct Flags {
   bool plus = false, minus = false, sharp = false, space = false, zero = false;
+  bool plus_v = false;  // %+v: field names in structs, no sign flag
   bool wid_present = false, prec_present = false;
   int wid = 0, prec = 0;
 };
@@ -232,7 +233,7 @@ class Printer {
         out.push_back('{');
         for (size_t i = 0; i < v.fields->fields.size(); i++) {
           if (i > 0) out.push_back(' ');
-          if (f.plus) out += v.fields->fields[i].first + ":";
+          if (f.plus_v) out += v.fields->fields[i].first + ":";
           PrintValue(v.fields->fields[i].second, verb, depth + 1);
         }
         out.push_back('}');
@@ -411,6 +412,10 @@ std::string GoSprintf(std::string_view format, const std::vector<Value>& args) {
       continue;
     }
     if (verb == 'w') verb = 'v';
+    if (verb == 'v' && p.f.plus) {
+      p.f.plus = false;
+      p.f.plus_v = true;
+    }
     if (verb == 'T') {
       p.FmtString(args[arg_num].TypeName(), 's');
       arg_num++;

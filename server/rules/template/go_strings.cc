@@ -53,6 +53,32 @@ void AppendQuotedRune(int rune, bool valid, unsigned char raw, char quote, std::
 
 }  // namespace
 
+bool IsGoLetterOrDigit(int r) {
+  if (r < 0x80) return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9');
+  if (r == 0xFFFD) return false;
+  if (r < 0xC0) return r == 0xAA || r == 0xB5 || r == 0xBA;
+  if (r == 0xD7 || r == 0xF7) return false;
+  if (r < 0x2000) return !(r >= 0x2C2 && r <= 0x2C5) && !(r >= 0x2D2 && r <= 0x2DF) && !(r >= 0x300 && r <= 0x36F) &&
+                         r != 0x37E && r != 0x387 && !(r >= 0x482 && r <= 0x489) && !(r >= 0x589 && r <= 0x5CF) &&
+                         !(r >= 0x600 && r <= 0x61F) && !(r >= 0x64B && r <= 0x65F) && r != 0x6D4;
+  if (r < 0x2C00) return r == 0x2071 || r == 0x207F || (r >= 0x2090 && r <= 0x209C) || r == 0x2102 || r == 0x2107 ||
+                         (r >= 0x210A && r <= 0x2113) || r == 0x2115 || (r >= 0x2119 && r <= 0x211D) ||
+                         (r >= 0x212A && r <= 0x212D) || (r >= 0x212F && r <= 0x2139);
+  if (r < 0x2E00) return true;                       // Glagolitic, Latin Extended-C, Coptic, ...
+  if (r < 0x3040) return r >= 0x3005 && r <= 0x3006;  // CJK punctuation
+  if (r < 0xA000) return true;                        // kana, CJK
+  if (r < 0xD800) return true;                        // Yi, Hangul, ...
+  if (r < 0xF900) return false;                       // surrogates, private use
+  if (r < 0xFB00) return true;                        // CJK compatibility
+  if (r < 0xFE00) return true;                        // presentation forms
+  if (r < 0xFF00) return false;
+  if (r < 0xFFF0) return (r >= 0xFF10 && r <= 0xFF19) || (r >= 0xFF21 && r <= 0xFF3A) || (r >= 0xFF41 && r <= 0xFF5A) ||
+                         (r >= 0xFF66 && r <= 0xFFDC);
+  if (r >= 0x1F000 && r < 0x1FC00) return false;  // emoji, symbols
+  if (r >= 0xE0000) return false;
+  return r < 0x40000;
+}
+
 size_t RuneLength(std::string_view s, size_t pos) {
   unsigned char c = static_cast<unsigned char>(s[pos]);
   size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
@@ -122,7 +148,10 @@ std::string GoQuoteOrBackquote(std::string_view s) {
     int r = DecodeRune(s, p);
     if (r == '`' || r == 0xFFFD || (r < ' ' && r != '\t') || r == 0x7f) return GoQuote(s);
   }
-  return "`" + std::string(s) + "`";
+  std::string out = "`";
+  out.append(s);
+  out.push_back('`');
+  return out;
 }
 
 std::string FormatRuneU(int rune) {
@@ -279,7 +308,6 @@ std::string JsEscape(std::string_view s) {
       case '>': out += "\\u003E"; break;
       case '&': out += "\\u0026"; break;
       case '=': out += "\\u003D"; break;
-      case '`': out += "\\u0060"; break;
       default:
         if (c < ' ') {
           char buf[16];

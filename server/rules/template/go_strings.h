@@ -19,6 +19,11 @@ size_t RuneLength(std::string_view s, size_t pos);
 void AppendRune(int rune, std::string* out);
 size_t RuneCount(std::string_view s);
 
+// unicode.IsLetter(r) || unicode.IsDigit(r), approximated by block: ASCII
+// exactly, Latin/Greek/Cyrillic/other scripts and CJK as letters, general
+// punctuation, symbols, arrows, math, box drawing, emoji and private use not.
+bool IsGoLetterOrDigit(int r);
+
 // strconv.Quote: "a\"b\n" -> "\"a\\\"b\\n\"".
 std::string GoQuote(std::string_view s);
 // strconv.QuoteRune: 'a' -> "'a'".

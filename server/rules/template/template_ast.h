@@ -103,10 +103,11 @@ struct BoolNode : Node {
 struct NumberNode : Node {
   NumberNode(int p, std::string t) : Node(NodeType::kNumber, p), text(std::move(t)) {}
   std::string String() const override { return text; }
-  bool is_int = false, is_uint = false, is_float = false;
+  bool is_int = false, is_uint = false, is_float = false, is_complex = false;
   int64_t int_value = 0;
   uint64_t uint_value = 0;
-  double float_value = 0;
+  double float_value = 0;  // also the real part of a complex constant
+  double imag_value = 0;
   std::string text;
 };
 

@@ -238,6 +238,7 @@ class Executor {
     const std::string& t = n->text;
     bool hex_int = t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X') && t.find_first_of("pP") == std::string::npos;
     bool rune_int = !t.empty() && t[0] == '\'';
+    if (n->is_complex) Errorf("complex constants are not supported: " + t);
     if (n->is_float && !hex_int && !rune_int && t.find_first_of(".eEpP") != std::string::npos) {
       return Value::Float(n->float_value);
     }
@@ -354,10 +355,19 @@ class Executor {
 
   static bool CanBeNil(ParamType t) { return t != ParamType::kString && t != ParamType::kFloat64; }
 
+  // reflect.Zero of a nil-able parameter type: a nil queryResult is an empty
+  // list (prints "[]"); other types get a nil interface.
+  static Value ZeroOf(ParamType t) {
+    if (t == ParamType::kReflect) return Value();
+    if (t == ParamType::kQueryResult) {
+      return Value::List(std::make_shared<ListPayload>(), ParamTypeName(ParamType::kQueryResult));
+    }
+    return Value::Nil();
+  }
+
   Value ValidateType(const Value& v, ParamType t) {
     if (!v.valid()) {
-      if (t == ParamType::kReflect) return v;
-      if (CanBeNil(t)) return Value::Nil();
+      if (CanBeNil(t)) return ZeroOf(t);
       Errorf(std::string("invalid value; expected ") + ParamTypeName(t));
     }
     bool ok = true;
@@ -384,7 +394,7 @@ class Executor {
     switch (n->type) {
       case NodeType::kDot: return ValidateType(dot, t);
       case NodeType::kNil:
-        if (CanBeNil(t)) return t == ParamType::kReflect ? Value() : Value::Nil();
+        if (CanBeNil(t)) return ZeroOf(t);
         Errorf(std::string("cannot assign nil to ") + ParamTypeName(t));
       case NodeType::kField: {
         return ValidateType(EvalFieldNode(dot, static_cast<const FieldNode*>(n), kNoArgs, nullptr), t);

@@ -15,12 +15,6 @@ constexpr std::string_view kLeftComment = "/*";
 constexpr std::string_view kRightComment = "*/";
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-// Go accepts Unicode letters and digits; bytes >= 0x80 are taken as letters.
-bool IsAlphaNumeric(int c) {
-  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         (c >= 0x80);
-}
-
 TokenType KeywordType(std::string_view word) {
   static const std::pair<std::string_view, TokenType> kKeywords[] = {
       {"block", TokenType::kBlock}, {"break", TokenType::kBreak},   {"continue", TokenType::kContinue},
@@ -53,6 +47,15 @@ class Lexer {
  private:
   int Peek(size_t off = 0) const {
     return pos_ + off < in_.size() ? static_cast<unsigned char>(in_[pos_ + off]) : -1;
+  }
+  // Go's isAlphaNumeric for the rune at p: '_', letters, digits (Unicode
+  // approximated by IsGoLetterOrDigit). Sets *len to the rune's byte length.
+  bool AlphaNumAt(size_t p, size_t* len = nullptr) const {
+    if (p >= in_.size()) return false;
+    size_t n = RuneLength(in_, p);
+    if (len != nullptr) *len = n;
+    int r = DecodeRune(in_, p);
+    return r == '_' || IsGoLetterOrDigit(r);
   }
   bool HasPrefixAt(size_t p, std::string_view s) const { return p <= in_.size() && in_.substr(p).starts_with(s); }
 
@@ -208,15 +211,13 @@ class Lexer {
       pos_--;
       return LexNumber();
     }
-    if (IsAlphaNumeric(r)) {
-      pos_--;
-      return LexIdentifier();
-    }
+    pos_--;
+    if (AlphaNumAt(pos_)) return LexIdentifier();
     if (r < 0x80 && r >= 0x20 && r < 0x7f) {
+      pos_++;
       Emit(TokenType::kChar);
       return true;
     }
-    pos_--;
     int rune = DecodeRune(in_, pos_);
     pos_ += RuneLength(in_, pos_);
     return Error("unrecognized character in action: " + FormatRuneU(rune));
@@ -238,7 +239,7 @@ class Lexer {
   }
 
   bool LexIdentifier() {
-    while (Peek() != -1 && IsAlphaNumeric(Peek())) pos_++;
+    for (size_t n = 0; AlphaNumAt(pos_, &n);) pos_ += n;
     if (!AtTerminator()) return BadCharacter();
     std::string_view word = in_.substr(start_, pos_ - start_);
     TokenType kw = KeywordType(word);
@@ -263,7 +264,7 @@ class Lexer {
       Emit(type == TokenType::kVariable ? TokenType::kVariable : TokenType::kDot);
       return true;
     }
-    while (Peek() != -1 && IsAlphaNumeric(Peek())) pos_++;
+    for (size_t n = 0; AlphaNumAt(pos_, &n);) pos_ += n;
     if (!AtTerminator()) return BadCharacter();
     Emit(type);
     return true;
@@ -322,8 +323,8 @@ class Lexer {
       AcceptRun("0123456789_");
     }
     Accept("i");
-    if (Peek() != -1 && IsAlphaNumeric(Peek())) {
-      pos_++;
+    if (size_t n = 0; AlphaNumAt(pos_, &n)) {
+      pos_ += n;
       return false;
     }
     return true;

@@ -4,14 +4,12 @@
 #include "server/rules/template/template_parser.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cmath>
-#include <cstdlib>
 #include <vector>
 
 #include "server/rules/template/go_strings.h"
 #include "server/rules/template/template_funcs.h"
 #include "server/rules/template/template_lexer.h"
+#include "server/rules/template/template_number.h"
 
 namespace vigil::rules::tmpl {
 namespace {
@@ -37,78 +35,6 @@ bool IsEmptyTree(const Node* n) {
     default:
       return false;
   }
-}
-
-// Go's strconv.ParseInt/ParseUint with base 0 (prefixes 0x 0o 0b 0, '_').
-bool ParseGoInteger(std::string text, bool is_signed, int64_t* i, uint64_t* u) {
-  bool neg = false;
-  if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
-    if (!is_signed) return false;
-    neg = text[0] == '-';
-    text.erase(0, 1);
-  }
-  int base = 10;
-  bool prefixed = false;
-  if (text.size() > 1 && text[0] == '0') {
-    char p = text[1] | 0x20;
-    if (p == 'x') base = 16, prefixed = true;
-    else if (p == 'o') base = 8, prefixed = true;
-    else if (p == 'b') base = 2, prefixed = true;
-    else base = 8;
-  }
-  std::string digits = prefixed ? text.substr(2) : text;
-  // Underscores only between digits (or after a base prefix).
-  std::string clean;
-  char prev = prefixed ? '_' : '0';
-  for (size_t k = 0; k < digits.size(); k++) {
-    char c = digits[k];
-    if (c == '_') {
-      if (prev == '_' && !(prefixed && k == 0)) return false;
-      prev = c;
-      continue;
-    }
-    prev = c;
-    clean.push_back(c);
-  }
-  if (!digits.empty() && digits.back() == '_') return false;
-  if (clean.empty()) return false;
-  uint64_t v = 0;
-  for (char c : clean) {
-    int d = c >= '0' && c <= '9' ? c - '0' : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10 : 99;
-    if (d >= base) return false;
-    if (v > (UINT64_MAX - d) / base) return false;
-    v = v * base + d;
-  }
-  if (!is_signed) {
-    *u = v;
-    return true;
-  }
-  if (neg) {
-    if (v > static_cast<uint64_t>(INT64_MAX) + 1) return false;
-    *i = static_cast<int64_t>(0 - v);
-  } else {
-    if (v > static_cast<uint64_t>(INT64_MAX)) return false;
-    *i = static_cast<int64_t>(v);
-  }
-  return true;
-}
-
-bool ParseGoFloat(const std::string& text, double* out) {
-  std::string clean;
-  for (char c : text) {
-    if (c != '_') clean.push_back(c);
-  }
-  if (clean.empty()) return false;
-  // strtod also accepts "inf", "nan" and hex floats; the lexer only lets
-  // digits, '.', signs, exponents and hex digits through.
-  const char* begin = clean.c_str();
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(begin, &end);
-  if (end != begin + clean.size()) return false;
-  if (errno == ERANGE && std::isinf(v)) return false;
-  *out = v;
-  return true;
 }
 
 class Parser {
@@ -493,64 +419,11 @@ class Parser {
 
   NodePtr NewNumber(const Token& token) {
     auto n = std::make_unique<NumberNode>(token.pos, token.val);
-    const std::string& text = token.val;
-    if (token.type == TokenType::kCharConstant) {
-      std::string decoded;
-      if (!GoUnquote(text, &decoded)) {
-        // strconv.UnquoteChar succeeds on the first rune but leaves a tail.
-        std::string first;
-        if (text.size() > 2 && text[1] != '\\' && GoUnquote(text.substr(0, 1 + RuneLength(text, 1)) + "'", &first)) {
-          Errorf("malformed character constant: " + text);
-        }
-        Errorf("invalid syntax");
-      }
-      int rune = DecodeRune(decoded, 0);
-      n->is_int = n->is_uint = n->is_float = true;
-      n->int_value = rune;
-      n->uint_value = static_cast<uint64_t>(rune);
-      n->float_value = rune;
-      return n;
-    }
-    if (token.type == TokenType::kComplex || (!text.empty() && text.back() == 'i')) {
-      Errorf("complex constants are not supported: " + GoQuote(text));
-    }
-    uint64_t u = 0;
-    int64_t i = 0;
-    if (ParseGoInteger(text, false, &i, &u)) {
-      n->is_uint = true;
-      n->uint_value = u;
-    }
-    if (ParseGoInteger(text, true, &i, &u)) {
-      n->is_int = true;
-      n->int_value = i;
-      if (i == 0) {
-        n->is_uint = true;
-        n->uint_value = 0;
-      }
-    }
-    if (n->is_int) {
-      n->is_float = true;
-      n->float_value = static_cast<double>(n->int_value);
-    } else if (n->is_uint) {
-      n->is_float = true;
-      n->float_value = static_cast<double>(n->uint_value);
-    } else {
-      double f = 0;
-      if (ParseGoFloat(text, &f)) {
-        if (text.find_first_of(".eEpP") == std::string::npos) Errorf("integer overflow: " + GoQuote(text));
-        n->is_float = true;
-        n->float_value = f;
-        if (std::fabs(f) < 9.2e18 && static_cast<double>(static_cast<int64_t>(f)) == f) {
-          n->is_int = true;
-          n->int_value = static_cast<int64_t>(f);
-        }
-        if (f >= 0 && f < 1.8e19 && static_cast<double>(static_cast<uint64_t>(f)) == f) {
-          n->is_uint = true;
-          n->uint_value = static_cast<uint64_t>(f);
-        }
-      }
-    }
-    if (!n->is_int && !n->is_uint && !n->is_float) Errorf("illegal number syntax: " + GoQuote(text));
+    NumberLiteralKind kind = token.type == TokenType::kCharConstant ? NumberLiteralKind::kCharConstant
+                             : token.type == TokenType::kComplex    ? NumberLiteralKind::kComplex
+                                                                    : NumberLiteralKind::kNumber;
+    Status st = ParseNumberLiteral(kind, n.get());
+    if (!st.ok()) Errorf(st.message());
     return n;
   }
 

@@ -33,7 +33,8 @@ std::vector<std::string> TestGroupFailures(const TestFile& file, const TestGroup
 
 // Runs every file as promtool does: "Unit Testing:  FILE", then
 // "  SUCCESS" on `out` or "  FAILED:" and the failures on `err`. Returns
-// the exit code (0 all passed, 1 otherwise).
+// the exit code (0 all passed, 1 otherwise; 1 at once for an invalid
+// --run regexp).
 int RunTestFiles(const std::vector<std::string>& files, const RunOptions& options, std::ostream& out,
                  std::ostream& err);
 
