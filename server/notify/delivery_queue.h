@@ -31,6 +31,11 @@ class DeliveryQueue {
   void Release(const std::string& target) { busy_.erase(target); }
   // Earliest next_attempt_ms among deliveries whose target is idle, if any.
   std::optional<int64_t> NextAttemptMs() const;
+  // Removes the queued (not in-flight) deliveries to newer.target whose
+  // alerts all appear in `newer` (by fingerprint): a newer state of the
+  // same alerts makes their retry pointless and would resurrect stale
+  // state. Returns how many alerts were removed.
+  size_t RemoveSupersededBy(const Delivery& newer);
   // Removes and returns every delivery whose target is not in `keep`.
   std::vector<Delivery> RemoveTargetsExcept(const std::set<std::string>& keep);
   std::vector<Delivery> RemoveAll();

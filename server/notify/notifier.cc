@@ -161,6 +161,9 @@ struct Notifier::Impl {
       for (const AlertmanagerTarget& am : config.alertmanagers) {
         Delivery d = NewDelivery(AlertmanagerTargetName(am), TargetKind::kAlertmanager, am.url, am.timeout_ms, body);
         d.alert_count = part.size();
+        for (const rules::AlertNotice& a : part) d.tracked.push_back({LabelFingerprint(a.labels), a.resolved});
+        // Retries of older states of these alerts would only resurrect them.
+        queue.RemoveSupersededBy(d);
         Enqueue(std::move(d));
       }
     }
