@@ -111,7 +111,7 @@ struct Notifier::Impl {
     queue.set_capacity(static_cast<size_t>(c.queue_capacity));
     for (Delivery& d : queue.RemoveTargetsExcept(targets)) metrics.Dropped(d.alert_count);
     config = std::move(c);
-    if (started) SpawnSenders();
+    if (started && !stopping) SpawnSenders();
     metrics.QueueLength(queue.alerts());
   }
 

@@ -355,6 +355,12 @@ TEST(NotifyDeliveryTest, StopDrainsTheQueue) {
   EXPECT_EQ(am.count(), 20u);
   n.Send(kT0, {MakeAlert({{"alertname", "late"}}, {}, kT0)});  // after Stop: dropped, no crash
   EXPECT_EQ(n.QueueLength(), 0u);
+  c.receivers = {Receiver("hook", ReceiverType::kWebhook, am.Url())};
+  n.Reconfigure(c);  // after Stop: starts no sender (a crash at destruction otherwise)
+  n.Start();
+  n.Send(kT0, {MakeAlert({{"alertname", "later"}}, {}, kT0)});
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(am.count(), 20u);
 }
 
 TEST(NotifyDeliveryTest, ReconfigureKeepsRepeatStateOfUnchangedReceivers) {
