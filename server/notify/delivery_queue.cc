@@ -6,16 +6,16 @@
 namespace vigil::notify {
 
 std::vector<Delivery> DeliveryQueue::Push(Delivery d) {
-  auto pos = std::upper_bound(items_.begin(), items_.end(), d.enqueued_ms,
-                              [](int64_t t, const Delivery& x) { return t < x.enqueued_ms; });
-  alerts_ += d.alert_count;
-  items_.insert(pos, std::move(d));
   std::vector<Delivery> dropped;
-  while (alerts_ > capacity_ && !items_.empty()) {
+  while (alerts_ + d.alert_count > capacity_ && !items_.empty()) {
     alerts_ -= items_.front().alert_count;
     dropped.push_back(std::move(items_.front()));
     items_.pop_front();
   }
+  auto pos = std::upper_bound(items_.begin(), items_.end(), d.enqueued_ms,
+                              [](int64_t t, const Delivery& x) { return t < x.enqueued_ms; });
+  alerts_ += d.alert_count;
+  items_.insert(pos, std::move(d));
   return dropped;
 }
 

@@ -22,8 +22,9 @@ class DeliveryQueue {
   explicit DeliveryQueue(size_t capacity_alerts) : capacity_(capacity_alerts) {}
 
   void set_capacity(size_t capacity_alerts) { capacity_ = capacity_alerts; }
-  // Adds `d` in order of enqueued_ms; returns what was dropped to make room
-  // (possibly `d` itself when it alone exceeds the capacity).
+  // Adds `d` in order of enqueued_ms after dropping the oldest deliveries
+  // until it fits (returned). `d` itself is always kept, even when it alone
+  // exceeds the capacity (config parsing keeps batch_size <= capacity).
   std::vector<Delivery> Push(Delivery d);
   // The oldest delivery with next_attempt_ms <= now whose target is not
   // busy; the target is then busy until Release(target).
