@@ -222,6 +222,8 @@ struct Notifier::Impl {
     cv.notify_all();
   }
 
+  // A sender thread: takes the oldest ready delivery of an idle target,
+  // posts it without holding mu, records the verdict; until Stop().
   void SenderLoop() {
     std::unique_lock<std::mutex> lock(mu);
     while (!stopping) {
