@@ -36,6 +36,12 @@ int64_t SystemNowMs() {
 
 std::string AlertmanagerTargetName(const AlertmanagerTarget& am) { return "alertmanager " + am.url; }
 
+// How logs name a delivery's target: the Alertmanager's URL or the
+// receiver's name, never a receiver's URL (a secret).
+std::string LogName(const Delivery& d) {
+  return d.kind == TargetKind::kAlertmanager ? d.target : "receiver " + d.target;
+}
+
 TargetKind KindOf(ReceiverType t) {
   switch (t) {
     case ReceiverType::kSlack: return TargetKind::kSlack;
@@ -136,7 +142,7 @@ struct Notifier::Impl {
     metrics.Dropped(d.alert_count);
     auto it = trackers.find(d.target);
     if (it != trackers.end()) it->second.Abandoned(d.tracked);
-    std::fprintf(stderr, "vigil: notify: %s: %zu alert(s) dropped: %s\n", d.target.c_str(), d.alert_count, why);
+    std::fprintf(stderr, "vigil: notify: %s: %zu alert(s) dropped: %s\n", LogName(d).c_str(), d.alert_count, why);
   }
 
   Delivery NewDelivery(const std::string& target, TargetKind kind, const std::string& url, int64_t timeout_ms,
@@ -262,7 +268,7 @@ struct Notifier::Impl {
     }
     metrics.Errors(d.target, d.alert_count);
     d.attempts++;
-    std::fprintf(stderr, "vigil: notify: %s: attempt %d failed: %s\n", d.target.c_str(), d.attempts,
+    std::fprintf(stderr, "vigil: notify: %s: attempt %d failed: %s\n", LogName(d).c_str(), d.attempts,
                  verdict.reason.c_str());
     if (verdict.outcome == Outcome::kFailed) return Drop(d, "error not retryable");
     if (stopping) return Drop(d, "shutting down");
