@@ -4,6 +4,7 @@
 #include "server/rules/rule_file.h"
 
 #include <glob.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cctype>
@@ -64,20 +65,23 @@ RuleFileResult ParseRuleFile(const std::string& path, std::string_view content) 
 }
 
 RuleFileResult LoadRuleFile(const std::string& path) {
+  RuleFileResult failed;
+  failed.file.path = path;
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    RuleFileResult result;
-    result.file.path = path;
-    result.errors.push_back(path + ": open " + path + ": " + GoErrnoText(errno));
-    return result;
+    failed.errors.push_back(path + ": open " + path + ": " + GoErrnoText(errno));
+    return failed;
+  }
+  struct stat st {};
+  if (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    failed.errors.push_back(path + ": read " + path + ": " + GoErrnoText(EISDIR));
+    return failed;
   }
   std::ostringstream content;
   content << in.rdbuf();
-  if (in.bad() || (in.fail() && !in.eof() && content.str().empty() && in.peek() != EOF)) {
-    RuleFileResult result;
-    result.file.path = path;
-    result.errors.push_back(path + ": read " + path + ": " + GoErrnoText(EISDIR));
-    return result;
+  if (in.bad()) {
+    failed.errors.push_back(path + ": read " + path + ": " + GoErrnoText(EIO));
+    return failed;
   }
   return ParseRuleFile(path, content.str());
 }

@@ -58,7 +58,10 @@ DecodedGroup DecodeGroup(StrictYamlDecoder& d, const YamlNode& item) {
     } else if (field == "limit") {
       d.DecodeInt(v, &g.group.limit);
     } else if (field == "rules") {
-      d.DecodeSequence(v, "[]rulefmt.RuleNode", [&](const YamlNode& r) { g.rules.push_back(DecodeRule(d, r)); });
+      d.DecodeSequence(v, "[]rulefmt.RuleNode", [&](const YamlNode& r) {
+        // yaml.v3 drops a null element of a []struct.
+        if (!r.Resolved().IsNull()) g.rules.push_back(DecodeRule(d, r));
+      });
     } else if (field == "labels") {  // newer Prometheus
       d.DecodeStringMap(v, &g.group.labels);
     } else {
@@ -82,7 +85,9 @@ std::vector<std::string> DecodeRuleFile(std::string_view content, DecodedRuleFil
   strict.DecodeStruct(*root, "rulefmt.RuleGroups", [&](const std::string& field, const YamlNode& v) {
     if (field != "groups") return false;
     strict.DecodeSequence(v, "[]rulefmt.RuleGroup",
-                          [&](const YamlNode& item) { out->groups.push_back(DecodeGroup(strict, item)); });
+                          [&](const YamlNode& item) {
+                            if (!item.Resolved().IsNull()) out->groups.push_back(DecodeGroup(strict, item));
+                          });
     return true;
   });
   if (auto e = strict.Error()) errors.push_back(*e);

@@ -11,6 +11,10 @@
 namespace vigil::rules {
 namespace {
 
+// Prometheus enables the experimental PromQL functions only with a feature
+// flag; rule files are checked without it.
+const query::ParseOptions kRuleParseOptions{.enable_experimental_functions = false};
+
 // One WrappedError: the message and the yaml.Node positions it names.
 struct RuleError {
   std::string message;
@@ -54,7 +58,7 @@ std::vector<RuleError> ValidateRule(const DecodedRule& d) {
   }
   if (r.expr.empty()) {
     errors.push_back({"field 'expr' must be set in rule", &d.expr});
-  } else if (Result<query::ExprPtr> e = query::ParseExpr(r.expr); !e.ok()) {
+  } else if (Result<query::ExprPtr> e = query::ParseExpr(r.expr, kRuleParseOptions); !e.ok()) {
     errors.push_back({"could not parse expression: " + e.status().message(), &d.expr});
   }
   if (!r.record.empty()) {

@@ -21,35 +21,6 @@ double AllowedAliasRatio(int64_t decode_count) {
   return 0.99 - 0.89 * ((static_cast<double>(decode_count) - kLow) / (kHigh - kLow));
 }
 
-// Go's strconv.ParseInt(s, 0, 64) after yaml.v3 strips underscores.
-std::optional<int64_t> ParseGoInt(std::string_view text) {
-  std::string s;
-  for (char c : text) {
-    if (c != '_') s.push_back(c);
-  }
-  bool negative = false;
-  size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
-  int base = 10;
-  if (s.size() - i > 2 && s[i] == '0' && (s[i + 1] == 'x' || s[i + 1] == 'X')) {
-    base = 16, i += 2;
-  } else if (s.size() - i > 2 && s[i] == '0' && (s[i + 1] == 'o' || s[i + 1] == 'O')) {
-    base = 8, i += 2;
-  } else if (s.size() - i > 2 && s[i] == '0' && (s[i + 1] == 'b' || s[i + 1] == 'B')) {
-    base = 2, i += 2;
-  } else if (s.size() - i > 1 && s[i] == '0') {
-    base = 8, i += 1;
-  }
-  if (i >= s.size()) return std::nullopt;
-  uint64_t magnitude = 0;
-  auto [end, ec] = std::from_chars(s.data() + i, s.data() + s.size(), magnitude, base);
-  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
-  constexpr uint64_t kMaxPositive = std::numeric_limits<int64_t>::max();
-  if (!negative && magnitude > kMaxPositive) return std::nullopt;
-  if (negative && magnitude > kMaxPositive + 1) return std::nullopt;
-  return negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
-}
-
 // Go's strconv.ParseFloat for yaml.v3 float scalars (".inf", "1e3", ...).
 double ParseYamlFloat(const std::string& s) {
   std::string_view v = s;
@@ -193,8 +164,7 @@ void StrictYamlDecoder::DecodeSequence(const YamlNode& node, std::string_view go
 bool StrictYamlDecoder::DecodeString(const YamlNode& node, std::string* out) {
   AliasScope scope(this, node);
   const YamlNode* n = scope.get();
-  if (n == nullptr) return false;
-  if (n->IsNull()) return true;
+  if (n == nullptr || n->IsNull()) return false;  // Go's d.null: nothing set
   if (n->kind == YamlNode::Kind::kMapping && !CheckUniqueKeys(*n)) return false;
   if (n->kind != YamlNode::Kind::kScalar) {
     TypeError(*n, "string");
@@ -211,7 +181,11 @@ bool StrictYamlDecoder::DecodeInt(const YamlNode& node, int64_t* out) {
   if (n->IsNull()) return true;
   if (n->kind == YamlNode::Kind::kMapping && !CheckUniqueKeys(*n)) return false;
   if (n->kind == YamlNode::Kind::kScalar && n->tag == "!!int") {
-    if (auto v = ParseGoInt(n->value)) {
+    std::string plain;
+    for (char c : n->value) {
+      if (c != '_') plain.push_back(c);
+    }
+    if (auto v = ParseGoInt(plain)) {
       *out = *v;
       return true;
     }
@@ -255,7 +229,8 @@ void StrictYamlDecoder::DecodeStringMap(const YamlNode& node,
     if (IsMergeKey(*c[i])) continue;
     std::string key, value;
     if (!DecodeString(*c[i], &key)) continue;
-    if (!DecodeString(*c[i + 1], &value)) continue;
+    // A null value is stored as "", a null key skipped (yaml.v3 mapping()).
+    if (!DecodeString(*c[i + 1], &value) && !c[i + 1]->Resolved().IsNull()) continue;
     set(std::move(key), std::move(value));
   }
 }
@@ -265,7 +240,7 @@ void StrictYamlDecoder::DecodeDuration(const YamlNode& node, int64_t* out_ms) {
   const YamlNode* n = scope.get();
   if (n == nullptr || n->IsNull()) return;
   std::string text;
-  if (!DecodeString(*n, &text)) return;
+  if (!DecodeString(*n, &text)) return;  // null was handled above
   Result<int64_t> ms = query::ParseDuration(text);
   if (!ms.ok()) {
     // Prometheus 2.42's common/model says "not a valid duration string"

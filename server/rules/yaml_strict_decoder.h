@@ -36,8 +36,9 @@ class StrictYamlDecoder {
   void DecodeStruct(const YamlNode& n, std::string_view go_type, const FieldFn& field);
   // Decodes `n` into a Go slice named `go_type` ("[]pkg.T").
   void DecodeSequence(const YamlNode& n, std::string_view go_type, const ItemFn& item);
-  // Go string / int targets. Null leaves `out` as zero. Returns false on a
-  // type error.
+  // Go string / int targets. Returns false on a type error; a null node
+  // leaves `out` unchanged and returns false for a string (Go's d.null:
+  // a null map key is skipped), true for an int.
   bool DecodeString(const YamlNode& n, std::string* out);
   bool DecodeInt(const YamlNode& n, int64_t* out);
   // map[string]string, in file order; a later duplicate from a merge is

@@ -4,6 +4,8 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
+#include <limits>
 #include <map>
 #include <sstream>
 
@@ -32,11 +34,35 @@ std::string NullText(std::string_view content, int pos) {
     if (rest.size() == word.size()) return std::string(word);
     char next = rest[word.size()];
     if (next == ' ' || next == '\t' || next == '\n' || next == '\r' || next == ',' || next == ']' ||
-        next == '}' || next == '#') {
+        next == '}' || next == '#' || next == ':') {
       return std::string(word);
     }
   }
   return "";
+}
+
+// Thrown for a syntax error yaml-cpp accepts but libyaml rejects.
+struct LibyamlSyntaxError {
+  int line;  // 1-based
+  std::string message;
+};
+
+// yaml-cpp ends a quoted scalar left open at the end of the stream; libyaml
+// reports "found unexpected end of stream". `pos` is the opening quote.
+bool QuotedScalarIsClosed(std::string_view content, size_t pos) {
+  char quote = content[pos];
+  for (size_t i = pos + 1; i < content.size(); ++i) {
+    if (quote == '"' && content[i] == '\\') {
+      ++i;
+    } else if (content[i] == quote) {
+      if (quote == '\'' && i + 1 < content.size() && content[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
 }
 
 class TreeBuilder : public YAML::EventHandler {
@@ -47,6 +73,11 @@ class TreeBuilder : public YAML::EventHandler {
   void OnDocumentEnd() override {}
 
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    // yaml-cpp reads "[,]" as a null entry; libyaml rejects it.
+    if (!flow_sequence_.empty() && flow_sequence_.back() && mark.pos >= 0 &&
+        static_cast<size_t>(mark.pos) < content_.size() && content_[mark.pos] == ',') {
+      throw LibyamlSyntaxError{mark.line + 1, "did not find expected node content"};
+    }
     YamlNode* n = Start(mark, anchor, YamlNode::Kind::kScalar);
     n->tag = "!!null";
     n->value = NullText(content_, mark.pos);
@@ -64,25 +95,40 @@ class TreeBuilder : public YAML::EventHandler {
     YamlNode* n = Start(mark, anchor, YamlNode::Kind::kScalar);
     n->value = value;
     n->quoted = tag == "!";
+    size_t pos = mark.pos < 0 ? content_.size() : static_cast<size_t>(mark.pos);
+    if (n->quoted && pos < content_.size() && (content_[pos] == '"' || content_[pos] == '\'') &&
+        !QuotedScalarIsClosed(content_, pos)) {
+      int lines = 1;
+      for (char c : content_) lines += c == '\n';
+      throw LibyamlSyntaxError{lines, "found unexpected end of stream"};
+    }
     n->tag = ShortTag(tag);
     if (n->tag.empty()) n->tag = n->quoted ? "!!str" : ResolvePlainScalarTag(value);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
+                       YAML::EmitterStyle::value style) override {
     YamlNode* n = Start(mark, anchor, YamlNode::Kind::kSequence);
     n->tag = ShortTag(tag);
     if (n->tag.empty()) n->tag = "!!seq";
     open_.push_back(n);
+    flow_sequence_.push_back(style == YAML::EmitterStyle::Flow);
   }
-  void OnSequenceEnd() override { open_.pop_back(); }
+  void OnSequenceEnd() override {
+    open_.pop_back();
+    flow_sequence_.pop_back();
+  }
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
     YamlNode* n = Start(mark, anchor, YamlNode::Kind::kMapping);
     n->tag = ShortTag(tag);
     if (n->tag.empty()) n->tag = "!!map";
     open_.push_back(n);
+    flow_sequence_.push_back(false);
   }
-  void OnMapEnd() override { open_.pop_back(); }
+  void OnMapEnd() override {
+    open_.pop_back();
+    flow_sequence_.pop_back();
+  }
   void OnAnchor(const YAML::Mark&, const std::string& anchor_name) override { pending_anchor_name_ = anchor_name; }
 
  private:
@@ -104,6 +150,7 @@ class TreeBuilder : public YAML::EventHandler {
   YamlTree* tree_;
   std::string_view content_;
   std::vector<YamlNode*> open_;
+  std::vector<bool> flow_sequence_;  // parallel to open_
   std::map<YAML::anchor_t, std::pair<const YamlNode*, std::string>> anchors_;
   std::string pending_anchor_name_;
 };
@@ -132,6 +179,8 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content) {
     parser.HandleNextDocument(builder);
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  } catch (const LibyamlSyntaxError& e) {
+    return Status::InvalidArgument("yaml: line " + std::to_string(e.line) + ": " + e.message);
   } catch (const std::exception& e) {
     return Status::InvalidArgument(std::string("yaml: ") + e.what());
   }
@@ -139,18 +188,58 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content) {
 }
 
 std::string ResolvePlainScalarTag(std::string_view value) {
-  static const RE2 kInt(R"([-+]?(0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*))");
   static const RE2 kFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
-  static const RE2 kSpecialFloat(R"([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))");
   if (value.empty() || value == "~" || value == "null" || value == "Null" || value == "NULL") return "!!null";
   if (value == "true" || value == "True" || value == "TRUE" || value == "false" || value == "False" ||
       value == "FALSE") {
     return "!!bool";
   }
   if (value == "<<") return "!!merge";
-  if (RE2::FullMatch(value, kInt)) return "!!int";
-  if (RE2::FullMatch(value, kFloat) || RE2::FullMatch(value, kSpecialFloat)) return "!!float";
+  for (std::string_view inf : {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF",
+                               ".nan", ".NaN", ".NAN"}) {
+    if (value == inf) return "!!float";
+  }
+  // yaml.v3 tries numbers only for scalars starting like one.
+  if (std::string_view("+-.0123456789").find(value[0]) == std::string_view::npos) return "!!str";
+  std::string plain;
+  for (char c : value) {
+    if (c != '_') plain.push_back(c);
+  }
+  if (ParseGoInt(plain).has_value() || ParseGoUint(plain).has_value()) return "!!int";
+  if (RE2::FullMatch(plain, kFloat)) return "!!float";
   return "!!str";
+}
+
+std::optional<uint64_t> ParseGoUint(std::string_view s) {
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16, s.remove_prefix(2);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'O')) {
+    base = 8, s.remove_prefix(2);
+  } else if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+    base = 2, s.remove_prefix(2);
+  } else if (s.size() > 1 && s[0] == '0') {
+    base = 8, s.remove_prefix(1);
+  }
+  if (s.empty() || s[0] == '+' || s[0] == '-') return std::nullopt;
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || end != s.data() + s.size()) return std::nullopt;
+  return v;
+}
+
+std::optional<int64_t> ParseGoInt(std::string_view s) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  std::optional<uint64_t> magnitude = ParseGoUint(s);
+  if (!magnitude) return std::nullopt;
+  constexpr uint64_t kMaxPositive = std::numeric_limits<int64_t>::max();
+  if (!negative && *magnitude > kMaxPositive) return std::nullopt;
+  if (negative && *magnitude > kMaxPositive + 1) return std::nullopt;
+  return negative ? static_cast<int64_t>(0 - *magnitude) : static_cast<int64_t>(*magnitude);
 }
 
 }  // namespace vigil::rules

@@ -5,7 +5,9 @@
 // to read.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,5 +54,10 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content);
 // yaml.v3's resolution of a plain scalar's tag ("!!null", "!!bool",
 // "!!int", "!!float" or "!!str").
 std::string ResolvePlainScalarTag(std::string_view value);
+
+// Go's strconv.ParseUint / ParseInt with base 0 ("0x1f", "0o17", "017",
+// "0b101", decimal); nullopt when invalid or out of range.
+std::optional<uint64_t> ParseGoUint(std::string_view s);
+std::optional<int64_t> ParseGoInt(std::string_view s);
 
 }  // namespace vigil::rules

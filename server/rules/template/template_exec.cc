@@ -153,7 +153,6 @@ class Executor {
         break;
       case ValueKind::kInvalid: case ValueKind::kNil: break;
       default:
-        At(r);
         Errorf("range can't iterate over " + GoSprint({v}));
     }
     if (!iterated && r->else_list) Walk(dot, r->else_list.get());
@@ -187,6 +186,8 @@ class Executor {
     bool have_final = false;
     for (const auto& cmd : pipe->cmds) {
       value = EvalCommand(dot, cmd.get(), have_final ? &value : nullptr);
+      // A nil interface{} result is unwrapped to "no value", as Go does.
+      if (value.kind == ValueKind::kNil) value = Value();
       have_final = true;
     }
     for (const auto& var : pipe->decl) {

@@ -233,11 +233,9 @@ class Parser {
     switch (token.type) {
       case TokenType::kText: return std::make_unique<TextNode>(token.pos, token.val);
       case TokenType::kLeftDelim: {
-        int saved = action_line_;
         action_line_ = token.line;
         NodePtr n = Action();
-        action_line_ = saved == 0 ? 0 : saved;
-        action_line_ = 0;
+        action_line_ = 0;  // Go's clearActionLine
         return n;
       }
       default: Unexpected(token, "input");
@@ -498,7 +496,14 @@ class Parser {
     const std::string& text = token.val;
     if (token.type == TokenType::kCharConstant) {
       std::string decoded;
-      if (!GoUnquote(text, &decoded)) Errorf("invalid syntax");
+      if (!GoUnquote(text, &decoded)) {
+        // strconv.UnquoteChar succeeds on the first rune but leaves a tail.
+        std::string first;
+        if (text.size() > 2 && text[1] != '\\' && GoUnquote(text.substr(0, 1 + RuneLength(text, 1)) + "'", &first)) {
+          Errorf("malformed character constant: " + text);
+        }
+        Errorf("invalid syntax");
+      }
       int rune = DecodeRune(decoded, 0);
       n->is_int = n->is_uint = n->is_float = true;
       n->int_value = rune;

@@ -125,8 +125,8 @@ bool StrictDecoder::CheckMap(const YAML::Node& node, std::string_view type_name,
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.IsScalar() ? it->first.Scalar() : DescribeNode(it->first);
     if (!seen.insert(key).second) {
-      type_errors_.push_back("line " + std::to_string(LineOf(it->first)) + ": key \"" + key +
-                             "\" already set in map");
+      type_errors_.push_back("line " + std::to_string(LineOf(it->first)) + ": field " + key +
+                             " already set in type " + std::string(type_name));
       continue;
     }
     if (std::find(fields.begin(), fields.end(), key) == fields.end()) {

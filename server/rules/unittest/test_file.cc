@@ -24,8 +24,8 @@ int64_t DecodeTimestamp(StrictDecoder& d, const YAML::Node& node) {
   }
   static const RE2 kRfc3339(
       R"((\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2})))");
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, off_h = 0, off_m = 0;
-  std::string frac, zone, sign;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  std::string frac, zone, sign, off_h, off_m;  // optional groups: strings
   if (!RE2::FullMatch(s, kRfc3339, &year, &month, &day, &hour, &minute, &second, &frac, &zone, &sign, &off_h,
                       &off_m)) {
     d.Fail("cannot parse \"" + s + "\" as a timestamp (Unix seconds or RFC3339)");
@@ -40,7 +40,7 @@ int64_t DecodeTimestamp(StrictDecoder& d, const YAML::Node& node) {
   tm.tm_sec = second;
   int64_t ms = static_cast<int64_t>(timegm(&tm)) * 1000;
   if (!frac.empty()) ms += static_cast<int64_t>(std::strtod(("0" + frac).c_str(), nullptr) * 1000);
-  const int64_t offset_ms = (off_h * 3600 + off_m * 60) * 1000;
+  const int64_t offset_ms = sign.empty() ? 0 : (std::stoll(off_h) * 3600 + std::stoll(off_m) * 60) * 1000;
   ms += sign == "+" ? -offset_ms : sign == "-" ? offset_ms : 0;
   return ms;
 }
@@ -121,12 +121,13 @@ TestGroup DecodeTestGroup(StrictDecoder& d, const YAML::Node& n) {
 }  // namespace
 
 Result<TestFile> ParseTestFile(std::string_view content) {
-  YAML::Node root;
+  YAML::Node loaded;
   try {
-    root = YAML::Load(std::string(content));
+    loaded = YAML::Load(std::string(content));
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }
+  const YAML::Node& root = loaded;  // const: lookups never insert
   StrictDecoder d;
   TestFile file;
   try {

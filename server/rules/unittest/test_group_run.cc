@@ -140,8 +140,18 @@ std::string SamplesString(const std::vector<ParsedSample>& samples) {
 
 Result<Labels> ParseExpectedLabels(const std::string& text) {
   if (text.empty()) return Labels();
-  ASSIGN_OR_RETURN(query::SeriesDesc desc, query::ParseSeriesDesc(text + " 0"));
-  return desc.labels;
+  // parser.ParseMetric: a selector of equality matchers only.
+  ASSIGN_OR_RETURN(Matchers matchers, query::ParseMetricSelector(text));
+  std::vector<std::pair<std::string_view, std::string_view>> pairs;
+  for (const Matcher& m : matchers) {
+    if (m.type() != MatchType::kEqual) {
+      return Status::InvalidArgument("1:1: parse error: only equality matchers are allowed in a series description");
+    }
+    pairs.emplace_back(m.name(), m.value());
+  }
+  auto labels = Labels::FromPairs(std::move(pairs));
+  if (!labels.ok()) return Status::InvalidArgument("1:1: parse error: " + labels.status().message());
+  return std::move(labels).value();
 }
 
 // Orders groups as group_eval_order says; the others follow in load order.

@@ -15,7 +15,7 @@ namespace {
 
 std::string DirName(const std::string& path) {
   const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
+  if (slash == std::string::npos) return "";  // cwd; Go's Join(".", f) is f
   if (slash == 0) return "/";
   return path.substr(0, slash);
 }
@@ -47,7 +47,7 @@ std::vector<std::string> TestFileFailures(const std::string& path, const RunOpti
     auto matched = ExpandRuleFileGlobs({glob}, base);
     if (!matched.ok()) return {matched.status().message()};
     if (matched->empty()) {
-      const std::string shown = glob.empty() || glob[0] == '/' ? glob : base == "." ? glob : base + "/" + glob;
+      const std::string shown = glob.empty() || glob[0] == '/' || base.empty() ? glob : base + "/" + glob;
       warnings->push_back("  WARNING: no file match pattern " + shown);
     }
     rule_files.insert(rule_files.end(), matched->begin(), matched->end());
