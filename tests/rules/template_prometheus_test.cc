@@ -82,15 +82,15 @@ TEST(TemplatePrometheusTest, ErrorsAreWrappedLikePrometheus) {
   }
 }
 
-TEST(TemplatePrometheusTest, CheckTemplateSyntaxReturnsGoParseError) {
+TEST(TemplatePrometheusTest, CheckTemplateSyntaxReturnsExpandsParseError) {
   EXPECT_TRUE(CheckTemplateSyntax("__alert_A", "{{ $labels.x }} {{ humanize $value }}").ok());
   EXPECT_TRUE(CheckTemplateSyntax("__alert_A", "{{ .Anything.Goes }}").ok());  // fields are checked at run time
   Status st = CheckTemplateSyntax("__alert_A", "{{ nope }}");
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.message(), "template: __alert_A:1: function \"nope\" not defined");
+  EXPECT_EQ(st.message(), "error parsing template __alert_A: template: __alert_A:1: function \"nope\" not defined");
   st = CheckTemplateSyntax("__alert_A", "a\nb\n{{ if 1 }}");
   ASSERT_FALSE(st.ok());
-  EXPECT_EQ(st.message(), "template: __alert_A:3: unexpected EOF");
+  EXPECT_EQ(st.message(), "error parsing template __alert_A: template: __alert_A:3: unexpected EOF");
 }
 
 TEST(TemplatePrometheusTest, QueryFunctions) {

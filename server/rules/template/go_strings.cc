@@ -122,7 +122,10 @@ std::string GoQuoteOrBackquote(std::string_view s) {
     int r = DecodeRune(s, p);
     if (r == '`' || r == 0xFFFD || (r < ' ' && r != '\t') || r == 0x7f) return GoQuote(s);
   }
-  return "`" + std::string(s) + "`";
+  std::string out = "`";
+  out.append(s);
+  out.push_back('`');
+  return out;
 }
 
 std::string FormatRuneU(int rune) {

@@ -34,7 +34,9 @@ std::string CommandNode::String() const {
   for (size_t i = 0; i < args.size(); i++) {
     if (i > 0) out += " ";
     if (args[i]->type == NodeType::kPipe) {
-      out += "(" + args[i]->String() + ")";
+      out.push_back('(');
+      out += args[i]->String();
+      out.push_back(')');
     } else {
       out += args[i]->String();
     }
@@ -73,8 +75,12 @@ std::string SimpleNode::String() const {
 std::string FieldNode::String() const { return JoinFields(ident, 0); }
 
 std::string ChainNode::String() const {
-  std::string out = node->type == NodeType::kPipe ? "(" + node->String() + ")" : node->String();
-  return out + JoinFields(field, 0);
+  std::string out;
+  if (node->type == NodeType::kPipe) out.push_back('(');
+  out += node->String();
+  if (node->type == NodeType::kPipe) out.push_back(')');
+  out += JoinFields(field, 0);
+  return out;
 }
 
 std::string BranchNode::String() const {

@@ -57,7 +57,11 @@ std::string ExpandAlertText(std::string_view name, std::string_view text, const 
 
 Status CheckTemplateSyntax(std::string_view name, std::string_view text) {
   auto parsed = tmpl::TemplateCache::Global().Get(name, WithPrefix(text));
-  if (!parsed.ok()) return parsed.status();
+  if (!parsed.ok()) {
+    // As the header promises: ExpandTemplate's message. Prometheus's
+    // ParseTest returns the part after "error parsing template NAME: ".
+    return Status::InvalidArgument("error parsing template " + std::string(name) + ": " + parsed.status().message());
+  }
   return Status::OK();
 }
 
