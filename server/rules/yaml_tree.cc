@@ -65,6 +65,44 @@ bool QuotedScalarIsClosed(std::string_view content, size_t pos) {
   return false;
 }
 
+// libyaml's wording (what Prometheus prints) for yaml-cpp's common syntax
+// errors; others keep yaml-cpp's text.
+std::string LibyamlMessage(const YAML::Exception& e, std::string_view content) {
+  struct Translation {
+    std::string_view yaml_cpp_prefix, libyaml;
+  };
+  static constexpr Translation kTranslations[] = {
+      {"end of map not found", "did not find expected key"},
+      {"end of map flow not found", "did not find expected ',' or '}'"},
+      {"end of sequence not found", "did not find expected '-' indicator"},
+      {"end of sequence flow not found", "did not find expected ',' or ']'"},
+      {"unknown escape character", "found unknown escape character"},
+      {"illegal tab when looking for indentation", "found a tab character that violates indentation"},
+      {"illegal block entry", "block sequence entries are not allowed in this context"},
+      {"illegal map value", "mapping values are not allowed in this context"},
+      {"unknown token", "found character that cannot start any token"},
+      {"illegal EOF in scalar", "found unexpected end of stream"},
+  };
+  if (e.msg == YAML::ErrorMsg::UNKNOWN_ANCHOR) {
+    // yaml.v3: "unknown anchor 'x' referenced", without a line.
+    std::string name;
+    for (size_t i = e.mark.pos >= 0 ? e.mark.pos + 1 : content.size(); i < content.size(); ++i) {
+      char c = content[i];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' || c == '}') break;
+      name.push_back(c);
+    }
+    return "yaml: unknown anchor '" + name + "' referenced";
+  }
+  std::string what = e.msg;
+  for (const Translation& t : kTranslations) {
+    if (what.compare(0, t.yaml_cpp_prefix.size(), t.yaml_cpp_prefix) == 0) {
+      what = std::string(t.libyaml);
+      break;
+    }
+  }
+  return "yaml: line " + std::to_string(e.mark.line + 1) + ": " + what;
+}
+
 class TreeBuilder : public YAML::EventHandler {
  public:
   TreeBuilder(YamlTree* tree, std::string_view content) : tree_(tree), content_(content) {}
@@ -98,9 +136,14 @@ class TreeBuilder : public YAML::EventHandler {
     size_t pos = mark.pos < 0 ? content_.size() : static_cast<size_t>(mark.pos);
     if (n->quoted && pos < content_.size() && (content_[pos] == '"' || content_[pos] == '\'') &&
         !QuotedScalarIsClosed(content_, pos)) {
-      int lines = 1;
-      for (char c : content_) lines += c == '\n';
-      throw LibyamlSyntaxError{lines, "found unexpected end of stream"};
+      // yaml.v3 names the line of the opening quote, unless that is the
+      // first line (0 counts as unset): then the line of the end.
+      int line = mark.line + 1;
+      if (mark.line == 0) {
+        line = 1;
+        for (char c : content_) line += c == '\n';
+      }
+      throw LibyamlSyntaxError{line, "found unexpected end of stream"};
     }
     n->tag = ShortTag(tag);
     if (n->tag.empty()) n->tag = n->quoted ? "!!str" : ResolvePlainScalarTag(value);
@@ -178,7 +221,7 @@ Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content) {
     TreeBuilder builder(tree.get(), content);
     parser.HandleNextDocument(builder);
   } catch (const YAML::Exception& e) {
-    return Status::InvalidArgument("yaml: line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    return Status::InvalidArgument(LibyamlMessage(e, content));
   } catch (const LibyamlSyntaxError& e) {
     return Status::InvalidArgument("yaml: line " + std::to_string(e.line) + ": " + e.message);
   } catch (const std::exception& e) {

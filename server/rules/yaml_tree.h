@@ -48,7 +48,8 @@ class YamlTree {
 };
 
 // Parses the first document of `content`. InvalidArgument("yaml: line N:
-// <what>") on a syntax error, like yaml.v3 (the wording is yaml-cpp's).
+// <what>") on a syntax error, like yaml.v3 (libyaml's wording for the
+// common errors, yaml-cpp's for the rest; lines can differ).
 Result<std::unique_ptr<YamlTree>> ParseYamlTree(std::string_view content);
 
 // yaml.v3's resolution of a plain scalar's tag ("!!null", "!!bool",

@@ -122,8 +122,15 @@ const std::vector<ErrorCase>& Cases() {
       {"alias to the enclosing sequence", "groups: &a [*a]\n",
        {"yaml: unmarshal errors:\n  line 1: cannot unmarshal !!seq into rulefmt.RuleGroup"}},
       // YAML syntax errors: reported by both passes.
-      {"unclosed quote", "groups:\n  - name: \"g\n", {"yaml: line 3: found unexpected end of stream",
-                                                      "yaml: line 3: found unexpected end of stream"}},
+      {"unclosed quote", "groups:\n  - name: \"g\n\n", {"yaml: line 2: found unexpected end of stream",
+                                                        "yaml: line 2: found unexpected end of stream"}},
+      {"unclosed quote on line 1", "groups: 'g\n\n", {"yaml: line 3: found unexpected end of stream",
+                                                     "yaml: line 3: found unexpected end of stream"}},
+      {"undefined alias", "groups: *undefined\n", {"yaml: unknown anchor 'undefined' referenced",
+                                                   "yaml: unknown anchor 'undefined' referenced"}},
+      {"bad indentation", "groups:\n  - name: g\n     rules: []\n",
+       {"yaml: line 3: mapping values are not allowed in this context",
+        "yaml: line 3: mapping values are not allowed in this context"}},
       {"empty flow entry", "groups: [,]\n", {"yaml: line 1: did not find expected node content",
                                              "yaml: line 1: did not find expected node content"}},
   };
@@ -147,7 +154,7 @@ TEST(RuleFileErrorsTest, SyntaxErrorsNameTheLine) {
       {"groups:\n  - name: g\n     rules: []\n", "f.yml: yaml: line 3: "},
       {"groups:\n  - name: g\n\trules: []\n", "f.yml: yaml: line 3: "},
       {"groups: [\n", "f.yml: yaml: line "},
-      {"groups: *undefined\n", "f.yml: yaml: line 1: "},
+      {"groups: [a\n  b: c\n", "f.yml: yaml: line "},
   };
   for (const auto& [yaml, prefix] : cases) {
     SCOPED_TRACE(yaml);
