@@ -36,15 +36,11 @@ bool NeedsSending(const Alert& a, int64_t ts_ms, int64_t resend_delay_ms) {
 AlertingRule::AlertingRule(const RuleNode& node, LabelPairs labels, query::ExprPtr expr, bool restored)
     : Rule(node, std::move(labels), std::move(expr)), restored_(restored), printed_expr_(PrintedExpr()) {}
 
-Result<query::Vector> AlertingRule::Eval(const RuleEvalContext& ctx) {
-  const int64_t ts = ctx.ts_ms;
-  const int64_t sample_ts = ts - ctx.query_offset_ms;
+Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, query::Vector& result) {
   const EvalEnv& env = *ctx.env;
-  ASSIGN_OR_RETURN(query::Vector result, QueryVector(*env.engine, *env.storage, query_, sample_ts));
-
-  // New alerts from this result: labels and annotations expanded per sample.
-  std::unordered_map<Labels, Alert, LabelsHash> fresh;
-  fresh.reserve(result.size());
+  const int64_t ts = ctx.ts_ms;
+  fresh_.clear();
+  fresh_.reserve(result.size());
   TemplateData data;
   const std::string template_name = "__alert_" + name_;
   bool has_templates = false;
@@ -68,38 +64,83 @@ Result<query::Vector> AlertingRule::Eval(const RuleEvalContext& ctx) {
     builder.Del(query::kMetricName);
     for (const auto& [name, value] : labels_) builder.Set(name, expand(value));
     builder.Set(kAlertNameLabel, name_);
-    query::LabelsBuilder annotations;
-    for (const auto& [name, value] : node_.annotations) annotations.Set(name, expand(value));
-    Alert alert;
+    Alert& alert = fresh_.emplace_back();
     alert.labels = builder.Build();
-    alert.annotations = annotations.Build();
+    if (!node_.annotations.empty()) {
+      query::LabelsBuilder annotations;
+      for (const auto& [name, value] : node_.annotations) annotations.Set(name, expand(value));
+      alert.annotations = annotations.Build();
+    }
     alert.state = AlertState::kPending;
     alert.value = sample.v;
     alert.active_at_ms = ts;
-    Labels key = alert.labels;
-    if (!fresh.emplace(std::move(key), std::move(alert)).second) {
-      return Status::Execution("vector contains metrics with the same labelset after applying alert labels");
+  }
+  if (fresh_.size() > 1) {
+    fresh_sorted_.clear();
+    for (const Alert& a : fresh_) fresh_sorted_.push_back(&a.labels);
+    std::sort(fresh_sorted_.begin(), fresh_sorted_.end(),
+              [](const Labels* a, const Labels* b) { return a->data() < b->data(); });
+    for (size_t i = 1; i < fresh_sorted_.size(); ++i) {
+      if (*fresh_sorted_[i] == *fresh_sorted_[i - 1]) {
+        return Status::Execution("vector contains metrics with the same labelset after applying alert labels");
+      }
     }
   }
+  return Status::OK();
+}
+
+void AlertingRule::AppendSeriesSamples(ActiveAlert& entry, int64_t sample_ts, query::Vector* out) {
+  const Alert& a = entry.alert;
+  if (entry.alerts_series_state != a.state) {
+    query::LabelsBuilder builder(a.labels);
+    builder.Set(query::kMetricName, kAlertMetric);
+    builder.Set(kAlertStateLabel, AlertStateName(a.state));
+    entry.alerts_series = builder.Build();
+    entry.alerts_series_state = a.state;
+  }
+  if (entry.for_state_series.empty()) {
+    query::LabelsBuilder builder(a.labels);
+    builder.Set(query::kMetricName, kForStateMetric);
+    entry.for_state_series = builder.Build();
+  }
+  out->push_back({entry.alerts_series, sample_ts, 1.0});
+  out->push_back({entry.for_state_series, sample_ts, static_cast<double>(FloorSeconds(a.active_at_ms))});
+}
+
+Result<query::Vector> AlertingRule::Eval(const RuleEvalContext& ctx) {
+  const int64_t ts = ctx.ts_ms;
+  const int64_t sample_ts = ts - ctx.query_offset_ms;
+  const EvalEnv& env = *ctx.env;
+  ASSIGN_OR_RETURN(query::Vector result, QueryVector(*env.engine, *env.storage, query_, sample_ts));
+  RETURN_IF_ERROR(BuildFreshAlerts(ctx, result));
 
   std::lock_guard<std::mutex> lock(*ctx.state_mu);
-  for (auto& [labels, alert] : fresh) {
-    auto it = active_.find(labels);
-    if (it != active_.end() && it->second.state != AlertState::kInactive) {
-      it->second.value = alert.value;
-      it->second.annotations = std::move(alert.annotations);
+  const uint64_t gen = ++gen_;
+  for (Alert& alert : fresh_) {
+    auto it = active_.find(alert.labels);
+    if (it != active_.end() && it->second.alert.state != AlertState::kInactive) {
+      it->second.alert.value = alert.value;
+      it->second.alert.annotations = std::move(alert.annotations);
+      it->second.seen_gen = gen;
       continue;
     }
-    active_.insert_or_assign(labels, std::move(alert));
+    ActiveAlert entry;
+    entry.alert = std::move(alert);
+    entry.seen_gen = gen;
+    if (it != active_.end()) {
+      it->second = std::move(entry);  // a resolved alert comes back as new
+    } else {
+      Labels key = entry.alert.labels;
+      active_.emplace(std::move(key), std::move(entry));
+    }
   }
 
   query::Vector out;
   const bool restored = restored_.load();
-  if (restored) out.reserve(active_.size() * 2);
   int64_t num_active = 0;
   for (auto it = active_.begin(); it != active_.end();) {
-    Alert& a = it->second;
-    if (!fresh.contains(it->first)) {
+    Alert& a = it->second.alert;
+    if (it->second.seen_gen != gen) {
       bool keep_firing = false;
       if (a.state == AlertState::kFiring && node_.keep_firing_for_ms > 0) {
         if (a.keep_firing_since_ms == 0) a.keep_firing_since_ms = ts;
@@ -127,15 +168,7 @@ Result<query::Vector> AlertingRule::Eval(const RuleEvalContext& ctx) {
       a.state = AlertState::kFiring;
       a.fired_at_ms = ts;
     }
-    if (restored) {
-      query::LabelsBuilder alerts_labels(a.labels);
-      alerts_labels.Set(query::kMetricName, kAlertMetric);
-      alerts_labels.Set(kAlertStateLabel, AlertStateName(a.state));
-      out.push_back({alerts_labels.Build(), sample_ts, 1.0});
-      query::LabelsBuilder for_state_labels(a.labels);
-      for_state_labels.Set(query::kMetricName, kForStateMetric);
-      out.push_back({for_state_labels.Build(), sample_ts, static_cast<double>(FloorSeconds(a.active_at_ms))});
-    }
+    if (restored) AppendSeriesSamples(it->second, sample_ts, &out);
     ++it;
   }
   if (ctx.limit > 0 && num_active > ctx.limit) {
@@ -149,7 +182,8 @@ Result<query::Vector> AlertingRule::Eval(const RuleEvalContext& ctx) {
 void AlertingRule::CollectNotices(int64_t ts_ms, int64_t resend_delay_ms, int64_t interval_ms,
                                   const std::string& external_url, std::vector<AlertNotice>* out) {
   const int64_t delta = std::max(interval_ms, resend_delay_ms);
-  for (auto& [labels, a] : active_) {
+  for (auto& [labels, entry] : active_) {
+    Alert& a = entry.alert;
     if (!NeedsSending(a, ts_ms, resend_delay_ms)) continue;
     a.last_sent_at_ms = ts_ms;
     a.valid_until_ms = ts_ms + 4 * delta;
@@ -167,8 +201,8 @@ void AlertingRule::CollectNotices(int64_t ts_ms, int64_t resend_delay_ms, int64_
 
 std::vector<Alert> AlertingRule::AlertsIn(AlertState state) const {
   std::vector<Alert> out;
-  for (const auto& [labels, a] : active_) {
-    if (a.state == state) out.push_back(a);
+  for (const auto& [labels, entry] : active_) {
+    if (entry.alert.state == state) out.push_back(entry.alert);
   }
   std::sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) { return x.labels < y.labels; });
   return out;
@@ -176,8 +210,8 @@ std::vector<Alert> AlertingRule::AlertsIn(AlertState state) const {
 
 std::vector<Alert> AlertingRule::PendingAndFiring() const {
   std::vector<Alert> out;
-  for (const auto& [labels, a] : active_) {
-    if (a.state != AlertState::kInactive) out.push_back(a);
+  for (const auto& [labels, entry] : active_) {
+    if (entry.alert.state != AlertState::kInactive) out.push_back(entry.alert);
   }
   std::sort(out.begin(), out.end(), [](const Alert& x, const Alert& y) { return x.labels < y.labels; });
   return out;
@@ -185,7 +219,7 @@ std::vector<Alert> AlertingRule::PendingAndFiring() const {
 
 AlertState AlertingRule::State() const {
   AlertState max = AlertState::kInactive;
-  for (const auto& [labels, a] : active_) max = std::max(max, a.state);
+  for (const auto& [labels, entry] : active_) max = std::max(max, entry.alert.state);
   return max;
 }
 
@@ -198,7 +232,11 @@ void AlertingRule::FillSnapshot(RuleSnapshot* out) const {
 }
 
 void AlertingRule::TakeAlertsFrom(const AlertingRule& old) {
-  for (const auto& [labels, a] : old.active_) active_.insert_or_assign(labels, a);
+  for (const auto& [labels, entry] : old.active_) {
+    ActiveAlert copy = entry;
+    copy.seen_gen = 0;  // generations are per rule
+    active_.insert_or_assign(labels, std::move(copy));
+  }
 }
 
 void AlertingRule::RestoreForState(int64_t ts_ms, Querier& querier, int64_t grace_period_ms) {
@@ -235,7 +273,8 @@ void AlertingRule::RestoreForState(int64_t ts_ms, Querier& querier, int64_t grac
     restored_.store(true);
     return;
   }
-  for (auto& [labels, a] : active_) {
+  for (auto& [labels, entry] : active_) {
+    Alert& a = entry.alert;
     auto found = last_by_labels.find(a.labels);
     if (found == last_by_labels.end() || IsStaleNaN(found->second.v)) continue;
     const int64_t down_at = FloorSeconds(found->second.t) * 1000;

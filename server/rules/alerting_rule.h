@@ -57,7 +57,23 @@ class AlertingRule final : public Rule {
   int64_t keep_firing_for_ms() const { return node_.keep_firing_for_ms; }
 
  private:
-  std::unordered_map<Labels, Alert, LabelsHash> active_;
+  // An alert plus what repeated evals reuse: the eval generation that last
+  // saw it and the label sets of its ALERTS / ALERTS_FOR_STATE series.
+  struct ActiveAlert {
+    Alert alert;
+    uint64_t seen_gen = 0;
+    AlertState alerts_series_state = AlertState::kInactive;  // kInactive: not built
+    Labels alerts_series;
+    Labels for_state_series;  // empty: not built
+  };
+  // Builds this eval's alerts into fresh_; error on duplicate label sets.
+  Status BuildFreshAlerts(const RuleEvalContext& ctx, query::Vector& result);
+  void AppendSeriesSamples(ActiveAlert& a, int64_t sample_ts, query::Vector* out);
+
+  std::unordered_map<Labels, ActiveAlert, LabelsHash> active_;
+  uint64_t gen_ = 0;
+  std::vector<Alert> fresh_;               // scratch, reused across evals
+  std::vector<const Labels*> fresh_sorted_;  // scratch for the duplicate check
   std::atomic<bool> restored_{false};
   std::string printed_expr_;  // for generator URLs
 };

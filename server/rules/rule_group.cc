@@ -103,29 +103,34 @@ Status RuleGroup::Eval(int64_t ts_ms, const EvalEnv& env) {
     if (env.sink != nullptr && !notices.empty()) env.sink->Send(ts_ms, std::move(notices));
 
     std::unique_ptr<Appender> app = env.new_appender();
-    LabelsSet& returned = g.scratch;
-    returned.clear();
-    for (const auto& s : *vector) {
-      Result<SeriesRef> added = app->Append(0, s.labels, s.t, s.v);
+    WrittenSeriesMap& written = g.series_in_previous_eval[i];
+    const uint64_t gen = ++g.eval_gen;
+    for (auto& s : *vector) {
+      auto it = written.find(s.labels);
+      Result<SeriesRef> added = app->Append(it != written.end() ? it->second.ref : 0, s.labels, s.t, s.v);
       if (!added.ok()) {
         fail(rule, added.status(), !IsExpectedAppendError(added.status()));
         continue;
       }
-      returned.insert(s.labels);
+      if (it != written.end()) {
+        it->second = {*added, gen};
+      } else {
+        written.emplace(std::move(s.labels), WrittenSeries{*added, gen});
+      }
     }
-    LabelsSet& previous = g.series_in_previous_eval[i];
-    for (const Labels& labels : previous) {
-      if (returned.contains(labels)) continue;
-      // Gone since the previous eval: a stale marker. Errors are expected
-      // when another rule writes the same series.
-      (void)app->Append(0, labels, sample_ts, StaleNaN());
+    // Series gone since the previous eval get a stale marker (errors are
+    // expected when another rule writes the same series). Unlike
+    // Prometheus, a failed commit does not bring back the previous set.
+    for (auto it = written.begin(); it != written.end();) {
+      if (it->second.gen == gen) {
+        ++it;
+        continue;
+      }
+      (void)app->Append(it->second.ref, it->first, sample_ts, StaleNaN());
+      it = written.erase(it);
     }
     Status committed = app->Commit();
-    if (!committed.ok()) {
-      fail(rule, committed, true);
-    } else {
-      previous.swap(returned);
-    }
+    if (!committed.ok()) fail(rule, committed, true);
     std::lock_guard<std::mutex> lock(g.mu);
     rule.health().eval_seconds = SecondsSince(rule_start);
   }

@@ -8,7 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "server/rules/alerting_rule.h"
@@ -17,7 +17,13 @@
 
 namespace vigil::rules {
 
-using LabelsSet = std::unordered_set<Labels, LabelsHash>;
+// A series a rule wrote: its storage ref (saves the label lookup on the
+// next append) and the eval generation that last wrote it.
+struct WrittenSeries {
+  SeriesRef ref = 0;
+  uint64_t gen = 0;
+};
+using WrittenSeriesMap = std::unordered_map<Labels, WrittenSeries, LabelsHash>;
 
 struct RuleGroup::Impl {
   std::string name;
@@ -27,11 +33,13 @@ struct RuleGroup::Impl {
   int64_t limit = 0;
   GroupDefaults defaults;
   std::vector<std::unique_ptr<Rule>> rules;
-  // Per rule: the series appended by its previous successful eval.
-  std::vector<LabelsSet> series_in_previous_eval;
+  // Per rule: the series appended by its previous eval (Prometheus's
+  // seriesInPreviousEval), updated in place so steady evals allocate
+  // nothing here.
+  std::vector<WrittenSeriesMap> series_in_previous_eval;
+  uint64_t eval_gen = 0;
   // Series of rules removed by a reload: marked stale on the next eval.
   std::vector<Labels> stale_series;
-  LabelsSet scratch;  // reused per rule eval
 
   mutable std::mutex mu;  // guards rule health, alert state, timing
   int64_t last_eval_ms = 0;

@@ -56,7 +56,7 @@ void RuleGroup::CopyStateFrom(const RuleGroup& old) {
   g.stale_series = from.stale_series;
   for (size_t fi = 0; fi < from.rules.size(); ++fi) {
     if (taken[fi]) continue;
-    for (const Labels& labels : from.series_in_previous_eval[fi]) g.stale_series.push_back(labels);
+    for (const auto& [labels, written] : from.series_in_previous_eval[fi]) g.stale_series.push_back(labels);
   }
 }
 

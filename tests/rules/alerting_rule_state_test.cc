@@ -106,6 +106,32 @@ TEST(AlertingRuleState, LabelsOfAlerts) {
   EXPECT_EQ(firing[0].fired_at_ms, kT0);
 }
 
+TEST(AlertingRuleState, TemplatesInLabelsAndAnnotations) {
+  RuleGroupEnv env;
+  env.Add(L({{"__name__", "x"}, {"job", "j"}}), kT0, 1234567);
+  GroupDefaults defaults = RuleGroupEnv::Restored();
+  defaults.external_labels = L({{"region", "eu"}});
+  defaults.external_url = "http://vigil";
+  auto group = env.Make(Group({Alerting("A", "x > 0", 0, 0,
+                                        {{"tier", "{{ if gt $value 1e6 }}big{{ else }}small{{ end }}"}},
+                                        {{"summary", "{{ $labels.job }} at {{ $value }} ({{ humanize $value }})"},
+                                         {"where", "{{ $externalLabels.region }} {{ $externalURL }}"},
+                                         {"name", "{{ $labels.__name__ }}"},
+                                         {"broken", "{{ .Nope.Deeper }}"},
+                                         {"queried", "{{ query \"x\" | first | value }}"}})}),
+                        defaults);
+  ASSERT_OK(group->Eval(kT0, env.env()));
+  auto firing = group->FiringAlerts("A");
+  ASSERT_EQ(firing.size(), 1u);
+  EXPECT_EQ(firing[0].labels, L({{"alertname", "A"}, {"job", "j"}, {"tier", "big"}}));
+  EXPECT_EQ(firing[0].annotations.Get("summary"), "j at 1.234567e+06 (1.235M)");
+  EXPECT_EQ(firing[0].annotations.Get("where"), "eu http://vigil");
+  EXPECT_EQ(firing[0].annotations.Get("name"), "x");  // $labels hold the sample's labels
+  EXPECT_EQ(firing[0].annotations.Get("queried"), "1.234567e+06");
+  EXPECT_EQ(std::string(firing[0].annotations.Get("broken")).rfind("<error expanding template: ", 0), 0u)
+      << firing[0].annotations.Get("broken");
+}
+
 TEST(AlertingRuleState, Errors) {
   struct Case {
     std::string name;

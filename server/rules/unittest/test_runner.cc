@@ -2,6 +2,7 @@
 // and promtool's report layout.
 #include "server/rules/unittest/test_runner.h"
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -13,11 +14,17 @@ namespace vigil::rules::unittest {
 
 namespace {
 
+// Go's filepath.Dir + Clean; "" for the current directory (Join(".", f) is f).
 std::string DirName(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return "";  // cwd; Go's Join(".", f) is f
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
+  std::string dir = std::filesystem::path(path).parent_path().lexically_normal().string();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  return dir == "." ? "" : dir;
+}
+
+// Go's filepath.Join(base, glob) for the "no file match" warning.
+std::string JoinForDisplay(const std::string& base, const std::string& glob) {
+  if (glob.empty() || glob[0] == '/' || base.empty()) return glob;
+  return std::filesystem::path(base + "/" + glob).lexically_normal().string();
 }
 
 bool Selected(const TestGroup& group, const RunOptions& options) {
@@ -47,8 +54,7 @@ std::vector<std::string> TestFileFailures(const std::string& path, const RunOpti
     auto matched = ExpandRuleFileGlobs({glob}, base);
     if (!matched.ok()) return {matched.status().message()};
     if (matched->empty()) {
-      const std::string shown = glob.empty() || glob[0] == '/' || base.empty() ? glob : base + "/" + glob;
-      warnings->push_back("  WARNING: no file match pattern " + shown);
+      warnings->push_back("  WARNING: no file match pattern " + JoinForDisplay(base, glob));
     }
     rule_files.insert(rule_files.end(), matched->begin(), matched->end());
   }
