@@ -20,7 +20,9 @@ struct Delivery {
   TargetKind kind = TargetKind::kAlertmanager;
   HttpPost post;
   size_t alert_count = 0;
-  std::vector<TrackedAlert> tracked;  // direct receivers: reported back to the tracker
+  // The alerts carried. Direct receivers: reported back to the tracker;
+  // Alertmanagers: to find queued retries a newer batch supersedes.
+  std::vector<TrackedAlert> tracked;
   int64_t enqueued_ms = 0;
   int64_t next_attempt_ms = 0;
   int64_t backoff_ms = 0;  // wait before the next retry

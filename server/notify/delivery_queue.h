@@ -22,8 +22,9 @@ class DeliveryQueue {
   explicit DeliveryQueue(size_t capacity_alerts) : capacity_(capacity_alerts) {}
 
   void set_capacity(size_t capacity_alerts) { capacity_ = capacity_alerts; }
-  // Adds `d` in order of enqueued_ms; returns what was dropped to make room
-  // (possibly `d` itself when it alone exceeds the capacity).
+  // Adds `d` in order of enqueued_ms after dropping the oldest deliveries
+  // until it fits (returned). `d` itself is always kept, even when it alone
+  // exceeds the capacity (config parsing keeps batch_size <= capacity).
   std::vector<Delivery> Push(Delivery d);
   // The oldest delivery with next_attempt_ms <= now whose target is not
   // busy; the target is then busy until Release(target).
@@ -31,6 +32,11 @@ class DeliveryQueue {
   void Release(const std::string& target) { busy_.erase(target); }
   // Earliest next_attempt_ms among deliveries whose target is idle, if any.
   std::optional<int64_t> NextAttemptMs() const;
+  // Removes the queued (not in-flight) deliveries to newer.target whose
+  // alerts all appear in `newer` (by fingerprint): a newer state of the
+  // same alerts makes their retry pointless and would resurrect stale
+  // state. Returns how many alerts were removed.
+  size_t RemoveSupersededBy(const Delivery& newer);
   // Removes and returns every delivery whose target is not in `keep`.
   std::vector<Delivery> RemoveTargetsExcept(const std::set<std::string>& keep);
   std::vector<Delivery> RemoveAll();

@@ -1,6 +1,6 @@
 // PostHttp over libcurl's easy interface. curl_global_init runs once, before
 // the first transfer; signals are disabled (CURLOPT_NOSIGNAL) because the
-// calls run on background threads.
+// calls run on background threads. Each thread keeps one easy handle.
 #include "server/notify/http_client.h"
 
 #include <curl/curl.h>
@@ -43,11 +43,15 @@ struct SlistDeleter {
 HttpAnswer PostHttp(const HttpPost& post, const std::atomic<bool>* cancel) {
   GlobalInitOnce();
   HttpAnswer answer;
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+  // One handle per sender thread, reset between requests: its connection
+  // cache keeps connections to the thread's target alive (keep-alive, no
+  // new TLS handshake per message).
+  thread_local std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
   if (!curl) {
     answer.transport_error = "curl_easy_init failed";
     return answer;
   }
+  curl_easy_reset(curl.get());
   std::unique_ptr<curl_slist, SlistDeleter> headers;
   for (const auto& [name, value] : post.headers) {
     std::string line = name + ": " + value;

@@ -1,7 +1,8 @@
 // HttpPoster: one outbound HTTP POST over libcurl with a total timeout,
 // request headers, and the status and body of the answer captured. Used by
 // the notifier's sender threads; a call blocks until the answer, the
-// timeout or cancellation. Thread-safe: each call uses its own curl handle.
+// timeout or cancellation. Thread-safe: each thread uses its own curl
+// handle, kept between calls so connections are reused.
 #pragma once
 
 #include <atomic>

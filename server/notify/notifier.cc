@@ -36,6 +36,12 @@ int64_t SystemNowMs() {
 
 std::string AlertmanagerTargetName(const AlertmanagerTarget& am) { return "alertmanager " + am.url; }
 
+// How logs name a delivery's target: the Alertmanager's URL or the
+// receiver's name, never a receiver's URL (a secret).
+std::string LogName(const Delivery& d) {
+  return d.kind == TargetKind::kAlertmanager ? d.target : "receiver " + d.target;
+}
+
 TargetKind KindOf(ReceiverType t) {
   switch (t) {
     case ReceiverType::kSlack: return TargetKind::kSlack;
@@ -111,7 +117,7 @@ struct Notifier::Impl {
     queue.set_capacity(static_cast<size_t>(c.queue_capacity));
     for (Delivery& d : queue.RemoveTargetsExcept(targets)) metrics.Dropped(d.alert_count);
     config = std::move(c);
-    if (started) SpawnSenders();
+    if (started && !stopping) SpawnSenders();
     metrics.QueueLength(queue.alerts());
   }
 
@@ -136,7 +142,7 @@ struct Notifier::Impl {
     metrics.Dropped(d.alert_count);
     auto it = trackers.find(d.target);
     if (it != trackers.end()) it->second.Abandoned(d.tracked);
-    std::fprintf(stderr, "vigil: notify: %s: %zu alert(s) dropped: %s\n", d.target.c_str(), d.alert_count, why);
+    std::fprintf(stderr, "vigil: notify: %s: %zu alert(s) dropped: %s\n", LogName(d).c_str(), d.alert_count, why);
   }
 
   Delivery NewDelivery(const std::string& target, TargetKind kind, const std::string& url, int64_t timeout_ms,
@@ -161,6 +167,9 @@ struct Notifier::Impl {
       for (const AlertmanagerTarget& am : config.alertmanagers) {
         Delivery d = NewDelivery(AlertmanagerTargetName(am), TargetKind::kAlertmanager, am.url, am.timeout_ms, body);
         d.alert_count = part.size();
+        for (const rules::AlertNotice& a : part) d.tracked.push_back({LabelFingerprint(a.labels), a.resolved});
+        // Retries of older states of these alerts would only resurrect them.
+        queue.RemoveSupersededBy(d);
         Enqueue(std::move(d));
       }
     }
@@ -219,6 +228,8 @@ struct Notifier::Impl {
     cv.notify_all();
   }
 
+  // A sender thread: takes the oldest ready delivery of an idle target,
+  // posts it without holding mu, records the verdict; until Stop().
   void SenderLoop() {
     std::unique_lock<std::mutex> lock(mu);
     while (!stopping) {
@@ -257,7 +268,7 @@ struct Notifier::Impl {
     }
     metrics.Errors(d.target, d.alert_count);
     d.attempts++;
-    std::fprintf(stderr, "vigil: notify: %s: attempt %d failed: %s\n", d.target.c_str(), d.attempts,
+    std::fprintf(stderr, "vigil: notify: %s: attempt %d failed: %s\n", LogName(d).c_str(), d.attempts,
                  verdict.reason.c_str());
     if (verdict.outcome == Outcome::kFailed) return Drop(d, "error not retryable");
     if (stopping) return Drop(d, "shutting down");

@@ -52,6 +52,10 @@ class AlertingParser {
         RETURN_IF_ERROR(Retry(v, path, out));
       }
     }
+    if (out->batch_size > out->queue_capacity) {
+      return Error(node["batch_size"].IsDefined() ? node["batch_size"] : node["queue_capacity"], "alerting.batch_size",
+                   "must not exceed queue_capacity (" + std::to_string(out->queue_capacity) + ")");
+    }
     return Status::OK();
   }
 

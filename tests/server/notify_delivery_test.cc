@@ -275,6 +275,31 @@ TEST(NotifyDeliveryTest, AlertmanagerRetriesServerErrorsOnly) {
   n.Stop();
 }
 
+TEST(NotifyDeliveryTest, NewerAlertmanagerBatchSupersedesQueuedRetry) {
+  RecordingReceiver am([](size_t i) { return i == 0 ? Answer(503, "") : Answer(200, ""); });
+  AlertingConfig c = FastRetries({});
+  c.retry_initial_backoff_ms = 300;
+  c.alertmanagers = {{am.Url("/api/v2/alerts"), 5'000}};
+  server::MetricsRegistry reg;
+  Notifier n(c, {}, &reg);
+  n.Start();
+  n.Send(kT0, {MakeAlert({{"alertname", "Down"}}, {{"summary", "old"}}, kT0)});
+  ASSERT_EQ(am.WaitFor(1).size(), 1u);
+  const std::string target = "alertmanager " + c.alertmanagers[0].url;
+  for (int i = 0; i < 500 && CounterValue(reg, "vigil_notifications_errors_total", {{"receiver", target}}) < 1; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  // The rule group's next re-send, with a newer annotation, while the old
+  // batch waits for its retry.
+  n.Send(kT0, {MakeAlert({{"alertname", "Down"}}, {{"summary", "new"}}, kT0)});
+  std::vector<testing::ReceivedRequest> got = am.WaitFor(2);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[1].Json()[0]["annotations"]["summary"], "new");
+  std::this_thread::sleep_for(600ms);  // the old batch's retry was due after 300ms
+  EXPECT_EQ(am.count(), 2u);
+  n.Stop();
+}
+
 TEST(NotifyDeliveryTest, SilentReceiverBlocksNeitherSendNorOthers) {
   SilentListener silent;
   RecordingReceiver hook;
@@ -330,6 +355,12 @@ TEST(NotifyDeliveryTest, StopDrainsTheQueue) {
   EXPECT_EQ(am.count(), 20u);
   n.Send(kT0, {MakeAlert({{"alertname", "late"}}, {}, kT0)});  // after Stop: dropped, no crash
   EXPECT_EQ(n.QueueLength(), 0u);
+  c.receivers = {Receiver("hook", ReceiverType::kWebhook, am.Url())};
+  n.Reconfigure(c);  // after Stop: starts no sender (a crash at destruction otherwise)
+  n.Start();
+  n.Send(kT0, {MakeAlert({{"alertname", "later"}}, {}, kT0)});
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(am.count(), 20u);
 }
 
 TEST(NotifyDeliveryTest, ReconfigureKeepsRepeatStateOfUnchangedReceivers) {
