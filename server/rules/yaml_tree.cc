@@ -4,6 +4,7 @@
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <map>
@@ -133,6 +134,14 @@ class TreeBuilder : public YAML::EventHandler {
   }
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    if (tag == "?" && !open_.empty() && open_.back()->kind == YamlNode::Kind::kMapping && !flow_.back() &&
+        open_.back()->content.size() % 2 == 1) {
+      CheckPlainValueContinuation(mark, value, open_.back()->column - 1);
+    }
+    if (tag == "?" && !open_.empty() && open_.back()->kind == YamlNode::Kind::kMapping && !flow_.back() &&
+        open_.back()->content.size() % 2 == 0) {
+      CheckPlainKeyHasColon(mark, value);
+    }
     YamlNode* n = Start(mark, anchor, YamlNode::Kind::kScalar);
     n->value = value;
     n->quoted = tag == "!";
@@ -158,26 +167,77 @@ class TreeBuilder : public YAML::EventHandler {
     if (n->tag.empty()) n->tag = "!!seq";
     open_.push_back(n);
     flow_sequence_.push_back(style == YAML::EmitterStyle::Flow);
+    flow_.push_back(style == YAML::EmitterStyle::Flow);
   }
   void OnSequenceEnd() override {
     open_.pop_back();
     flow_sequence_.pop_back();
+    flow_.pop_back();
   }
   void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
+                  YAML::EmitterStyle::value style) override {
     YamlNode* n = Start(mark, anchor, YamlNode::Kind::kMapping);
     n->tag = ShortTag(tag);
     if (n->tag.empty()) n->tag = "!!map";
     open_.push_back(n);
     flow_sequence_.push_back(false);
+    flow_.push_back(style == YAML::EmitterStyle::Flow);
   }
   void OnMapEnd() override {
     open_.pop_back();
     flow_sequence_.pop_back();
+    flow_.pop_back();
   }
   void OnAnchor(const YAML::Mark&, const std::string& anchor_name) override { pending_anchor_name_ = anchor_name; }
 
  private:
+  // yaml-cpp folds a plain value's next line into it even when that line is
+  // not indented past the mapping's keys; libyaml reads it as a key without
+  // ':' ("could not find expected ':'").
+  void CheckPlainValueContinuation(const YAML::Mark& mark, const std::string& value, int key_column) {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= content_.size()) return;
+    const size_t pos = mark.pos;
+    size_t eol = content_.find('\n', pos);
+    if (eol == std::string_view::npos) return;
+    std::string_view first = content_.substr(pos, eol - pos);
+    for (size_t i = 1; i < first.size(); ++i) {
+      if (first[i] == '#' && (first[i - 1] == ' ' || first[i - 1] == '\t')) {
+        first = first.substr(0, i);
+        break;
+      }
+    }
+    while (!first.empty() && (first.back() == ' ' || first.back() == '\t' || first.back() == '\r')) {
+      first.remove_suffix(1);
+    }
+    if (value.size() <= first.size()) return;  // not continued
+    int line = mark.line + 2;
+    for (size_t start = eol + 1; start < content_.size(); ++line) {
+      size_t end = std::min(content_.find('\n', start), content_.size());
+      std::string_view text = content_.substr(start, end - start);
+      size_t spaces = text.find_first_not_of(' ');
+      if (spaces != std::string_view::npos && text.find_first_not_of(" \t\r") != std::string_view::npos) {
+        if (static_cast<int>(spaces) <= key_column) throw LibyamlSyntaxError{line, "could not find expected ':'"};
+        return;
+      }
+      start = end + 1;
+    }
+  }
+
+  // yaml-cpp reads a plain block key without ':' as a key with a null
+  // value; libyaml requires the ':' ("could not find expected ':'").
+  void CheckPlainKeyHasColon(const YAML::Mark& mark, const std::string& value) {
+    if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= content_.size()) return;
+    const size_t pos = mark.pos;
+    if (content_.compare(pos, value.size(), value) != 0) return;  // not the literal text
+    size_t before = pos;
+    while (before > 0 && (content_[before - 1] == ' ' || content_[before - 1] == '\t')) --before;
+    if (before > 0 && content_[before - 1] == '?') return;  // an explicit "? key"
+    size_t after = pos + value.size();
+    while (after < content_.size() && (content_[after] == ' ' || content_[after] == '\t')) ++after;
+    if (after < content_.size() && content_[after] == ':') return;
+    throw LibyamlSyntaxError{mark.line + 1, "could not find expected ':'"};
+  }
+
   YamlNode* Start(const YAML::Mark& mark, YAML::anchor_t anchor, YamlNode::Kind kind) {
     YamlNode* n = tree_->NewNode();
     n->kind = kind;
@@ -197,6 +257,7 @@ class TreeBuilder : public YAML::EventHandler {
   std::string_view content_;
   std::vector<YamlNode*> open_;
   std::vector<bool> flow_sequence_;  // parallel to open_
+  std::vector<bool> flow_;           // parallel to open_: a flow collection
   std::map<YAML::anchor_t, std::pair<const YamlNode*, std::string>> anchors_;
   std::string pending_anchor_name_;
 };

@@ -131,6 +131,11 @@ const std::vector<ErrorCase>& Cases() {
       {"bad indentation", "groups:\n  - name: g\n     rules: []\n",
        {"yaml: line 3: mapping values are not allowed in this context",
         "yaml: line 3: mapping values are not allowed in this context"}},
+      {"key without a colon", "groups:\n  - name: g\n    rules\n",
+       {"yaml: line 3: could not find expected ':'", "yaml: line 3: could not find expected ':'"}},
+      {"value continued at the keys' indentation", "groups:\n  - name: g\n    rules:\n      - record: a\n        expr: sum(\n"
+       "        up)\n",
+       {"yaml: line 6: could not find expected ':'", "yaml: line 6: could not find expected ':'"}},
       {"empty flow entry (no line for line 1)", "groups: [,]\n",
        {"yaml: did not find expected node content", "yaml: did not find expected node content"}},
       {"bad token on line 1", "groups: @x\n",
