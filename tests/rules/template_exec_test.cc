@@ -267,6 +267,11 @@ TEST(TemplateExecTest, ExecutionErrorsReadLikeGo) {
       {"{{(args).x.y}}", "template: T:1:3: executing \"T\" at <args>: nil pointer evaluating interface {}.y"},
       {"{{range .Map.zz}}{{end}}", "template: T:1:12: executing \"T\" at <.Map.zz>: range can't iterate over "},
       {"{{99999999999999999999.0 | printf \"%d\"}}", "%!d(float64=1e+20)"},  // not an error
+      {"{{index $.Map nil}}", "template: T:1:2: executing \"T\" at <index $.Map nil>: error calling index: value is nil; should be of type string"},
+      {"{{index (args) \"a\" \"b\"}}", "template: T:1:2: executing \"T\" at <index (args) \"a\" \"b\">: error calling index: index of nil pointer"},
+      {"{{len nil}}", "template: T:1:2: executing \"T\" at <len nil>: error calling len: reflect: call of reflect.Value.Type on zero Value"},
+      {"{{1i}}", "template: T:1:2: executing \"T\" at <1i>: complex constants are not supported: 1i"},
+      {"{{printf \"%+v\" .}}", "{Str:hello Int:7 Float:1.5 Zero:0 Empty: Map:map[a:1 b:2] List:[1 2 3] EmptyList:[] True:true Big:1e+06}"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.text);

@@ -145,6 +145,8 @@ TEST(TemplateFormatTest, SprintfVerbsAndFlags) {
       {"%.2s", {S("\xC3\xA9t\xC3\xA9")}, "\xC3\xA9t"},
       {"%q", {S("a\"b\n")}, "\"a\\\"b\\n\""},
       {"%#q", {S("ab")}, "`ab`"},
+      {"%+q", {S("\xC3\xA9")}, "\"\\u00e9\""},
+      {"%q", {S("\x01\xC2\xA0")}, "\"\\x01\\u00a0\""},
       {"%x", {S("hi")}, "6869"},
       {"% x", {S("hi")}, "68 69"},
       {"%X", {S("hi")}, "6869"},

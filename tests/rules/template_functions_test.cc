@@ -150,6 +150,22 @@ TEST(TemplateFunctionsTest, StringsRegexpsAndUrls) {
       {"{{ with args 1 \"x\" }}{{ .arg0 }}-{{ .arg1 }}{{ end }}", "1-x"},
       {"{{ (args 1).arg5 }}", "<no value>"},
       {"{{ len (args 1 2 3) }}", "3"},
+      // Unicode case mapping, as Go's strings package.
+      {"{{ toUpper \"h\xC3\xA9llo\" }}", "H\xC3\x89LLO"},
+      {"{{ toLower \"H\xC3\x89LLO\" }}", "h\xC3\xA9llo"},
+      {"{{ title \"h\xC3\xA9llo w\xC3\xB6rld\" }}", "H\xC3\xA9llo W\xC3\xB6rld"},
+      {"{{ title \"o'neil x-y 1a a_b\" }}", "O'Neil X-Y 1a A_b"},
+      // Go's ParseFloat rules for numeric strings.
+      {"{{ humanize \"1_000\" }}", "1k"},
+      {"{{ humanize \"1e3\" }}", "1k"},
+      {"{{ humanize \"0x1p10\" }}", "1.024k"},
+      {"{{ humanize \"+Infinity\" }}", "+Inf"},
+      {"{{ humanize \"nan\" }}", "NaN"},
+      // Go's int64 conversion of huge values (math.MinInt64 on amd64).
+      {"{{ humanizeDuration 1e20 }}", "-106751991167300d -15h -30m -8s"},
+      {"{{ parseDuration \"1y2w3d\" }}", "3.30048e+07"},
+      {"{{ html nil }} {{ urlquery nil }}", "&lt;no value&gt; %3Cno+value%3E"},
+      {"{{ sortByLabel \"x\" nil }}", "[]"},
   });
 }
 
@@ -201,6 +217,17 @@ TEST(TemplateFunctionsTest, ArgumentErrors) {
       {"{{ parseDuration \"x\" }}",
        "template: T:1:3: executing \"T\" at <parseDuration \"x\">: error calling parseDuration: not a valid duration "
        "string: \"x\""},
+      {"{{ humanize \"0x10\" }}",
+       "template: T:1:3: executing \"T\" at <humanize \"0x10\">: error calling humanize: strconv.ParseFloat: parsing "
+       "\"0x10\": invalid syntax"},
+      {"{{ humanize \"1e400\" }}",
+       "template: T:1:3: executing \"T\" at <humanize \"1e400\">: error calling humanize: strconv.ParseFloat: parsing "
+       "\"1e400\": value out of range"},
+      {"{{ parseDuration \"5x\" }}",
+       "template: T:1:3: executing \"T\" at <parseDuration \"5x\">: error calling parseDuration: not a valid duration "
+       "string: \"5x\""},
+      {"{{ parseDuration \"\" }}",
+       "template: T:1:3: executing \"T\" at <parseDuration \"\">: error calling parseDuration: empty duration string"},
       {"{{ query \"up\" }}",
        "template: T:1:3: executing \"T\" at <query \"up\">: error calling query: no query engine available to templates"},
   };

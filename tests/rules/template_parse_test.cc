@@ -63,6 +63,10 @@ TEST(TemplateParseTest, SyntaxErrorsMatchGo) {
       {"{{ template \"x\" | }}", "template: T:1: unexpected \"|\" in template clause"},
       {"{{ if 1 }}{{ else }}{{ else }}{{ end }}", "template: T:1: expected end; found {{else}}"},
       {"{{ range . }}{{ else if 1 }}{{ end }}", "template: T:1: unexpected <if> in input"},
+      {"{{ \xE2\x82\xAC }}", "template: T:1: unrecognized character in action: U+20AC '\xE2\x82\xAC'"},
+      {"{{ 1__0 }}", "template: T:1: illegal number syntax: \"1__0\""},
+      {"{{ 1_ }}", "template: T:1: illegal number syntax: \"1_\""},
+      {"{{ 0x1.8 }}", "template: T:1: illegal number syntax: \"0x1.8\""},
       {"{{ 99999999999999999999 }}", "template: T:1: integer overflow: \"99999999999999999999\""},
       {"{{ | }}", "template: T:1: unexpected \"|\" in command"},
       {"{{ $x := }}", "template: T:1: missing value for command"},
@@ -112,6 +116,8 @@ TEST(TemplateParseTest, ValidTemplatesParse) {
       "{{ .X\n  | len }}",
       "{{ humanize 1 | toUpper }}",
       "{{ .X | }}",  // Go accepts a trailing pipe
+      "{{ .\xC3\xA9t\xC3\xA9 }}{{ $\xC3\xA9 := 1 }}{{ $\xC3\xA9 }}",  // Unicode letters in names
+      "{{ 1i }} {{ 1+2i }} {{ 0x1p-2 }}",
   };
   for (const auto& text : valid) {
     SCOPED_TRACE(text);

@@ -45,6 +45,7 @@ Result<Value> Index(Args& a, const FuncEnv&) {
   if (!item.valid()) return FuncError("index of untyped nil");
   for (size_t k = 1; k < a.size(); k++) {
     const Value& index = a[k];
+    if (item.kind == ValueKind::kNil) return FuncError("index of nil pointer");
     switch (item.kind) {
       case ValueKind::kString: case ValueKind::kList: {
         size_t len = item.kind == ValueKind::kString ? item.s.size() : item.list->items.size();
@@ -69,6 +70,8 @@ Result<Value> Index(Args& a, const FuncEnv&) {
           k_str = key.s;
         } else if (key.valid()) {
           return FuncError(std::string("value has type ") + key.TypeName() + "; should be string");
+        } else {
+          return FuncError("value is nil; should be of type string");
         }
         auto it = item.map->entries.find(k_str);
         if (it != item.map->entries.end()) {
@@ -124,7 +127,11 @@ Result<Value> Printf(Args& a, const FuncEnv&) {
 // evalArgs: a single plain string is used as is, otherwise fmt.Sprint.
 std::string EvalArgs(const Args& a) {
   if (a.size() == 1 && a[0].kind == ValueKind::kString && std::string_view(a[0].type) == "string") return a[0].s;
-  return GoSprint(a);
+  Args printable = a;
+  for (Value& v : printable) {
+    if (v.kind == ValueKind::kInvalid || v.kind == ValueKind::kNil) v = Value::String("<no value>");
+  }
+  return GoSprint(printable);
 }
 Result<Value> Html(Args& a, const FuncEnv&) { return Value::String(HtmlEscape(EvalArgs(a))); }
 Result<Value> Js(Args& a, const FuncEnv&) { return Value::String(JsEscape(EvalArgs(a))); }

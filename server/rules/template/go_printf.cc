@@ -141,7 +141,7 @@ class Printer {
         return;
       }
       case 'q':
-        Pad(f.sharp ? GoQuoteOrBackquote(s) : GoQuote(s));
+        Pad(f.sharp && !f.plus ? GoQuoteOrBackquote(s) : GoQuote(s, f.plus));
         return;
       case 'x': case 'X': {
         const char* digits = verb == 'x' ? "0123456789abcdef" : "0123456789ABCDEF";

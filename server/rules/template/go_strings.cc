@@ -11,10 +11,18 @@ namespace {
 constexpr char kHexUpper[] = "0123456789ABCDEF";
 constexpr char kHexLower[] = "0123456789abcdef";
 
-// Go's unicode.IsPrint, approximated: controls and U+0080..U+009F are not.
-bool IsPrintRune(int r) { return r >= 0x20 && r != 0x7f && !(r >= 0x80 && r < 0xa0) && r != 0xFFFD; }
+// Go's unicode.IsPrint, approximated: controls, format characters, non-ASCII
+// spaces, separators, surrogates and private use are not printable.
+bool IsPrintRune(int r) {
+  if (r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0xA0) || r == 0xAD) return false;
+  if (r == 0x1680 || (r >= 0x2000 && r <= 0x200F) || (r >= 0x2028 && r <= 0x202F) || (r >= 0x205F && r <= 0x206F)) {
+    return false;
+  }
+  if (r == 0x3000 || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xF8FF)) return false;
+  return r <= 0x10FFFF && r != 0xFFFD && r != 0xFFFE && r != 0xFFFF;
+}
 
-void AppendQuotedRune(int rune, bool valid, unsigned char raw, char quote, std::string* out) {
+void AppendQuotedRune(int rune, bool valid, unsigned char raw, char quote, std::string* out, bool ascii_only = false) {
   if (!valid) {
     out->append("\\x");
     out->push_back(kHexLower[raw >> 4]);
@@ -26,7 +34,7 @@ void AppendQuotedRune(int rune, bool valid, unsigned char raw, char quote, std::
     out->push_back(static_cast<char>(rune));
     return;
   }
-  if (IsPrintRune(rune)) {
+  if (IsPrintRune(rune) && !(ascii_only && rune >= 0x80)) {
     AppendRune(rune, out);
     return;
   }
@@ -124,12 +132,12 @@ size_t RuneCount(std::string_view s) {
   return n;
 }
 
-std::string GoQuote(std::string_view s) {
+std::string GoQuote(std::string_view s, bool ascii_only) {
   std::string out = "\"";
   for (size_t p = 0; p < s.size();) {
     size_t n = RuneLength(s, p);
     bool valid = !(n == 1 && static_cast<unsigned char>(s[p]) >= 0x80);
-    AppendQuotedRune(DecodeRune(s, p), valid, static_cast<unsigned char>(s[p]), '"', &out);
+    AppendQuotedRune(DecodeRune(s, p), valid, static_cast<unsigned char>(s[p]), '"', &out, ascii_only);
     p += n;
   }
   out.push_back('"');

@@ -24,8 +24,8 @@ size_t RuneCount(std::string_view s);
 // punctuation, symbols, arrows, math, box drawing, emoji and private use not.
 bool IsGoLetterOrDigit(int r);
 
-// strconv.Quote: "a\"b\n" -> "\"a\\\"b\\n\"".
-std::string GoQuote(std::string_view s);
+// strconv.Quote: "a\"b\n" -> "\"a\\\"b\\n\"" (QuoteToASCII with ascii_only).
+std::string GoQuote(std::string_view s, bool ascii_only = false);
 // strconv.QuoteRune: 'a' -> "'a'".
 std::string GoQuoteRune(int rune);
 // Backquoted when strconv.CanBackquote allows it, else GoQuote (regexp's quote).

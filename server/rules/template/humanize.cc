@@ -54,8 +54,8 @@ std::string HumanizeDuration(double v) {
       sign = "-";
       v = -v;
     }
-    // Go's int64(v) conversion; saturate instead of undefined behaviour.
-    int64_t duration = v >= 9.2e18 ? INT64_MAX : static_cast<int64_t>(v);
+    // Go's int64(v) on amd64: out-of-range values become math.MinInt64.
+    int64_t duration = v >= 9223372036854775808.0 ? INT64_MIN : static_cast<int64_t>(v);
     int64_t seconds = duration % 60;
     int64_t minutes = (duration / 60) % 60;
     int64_t hours = (duration / 60 / 60) % 24;

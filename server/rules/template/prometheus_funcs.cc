@@ -1,6 +1,8 @@
 // Prometheus's template function map (template/template.go): queries and
 // samples, humanize*, time conversion, strings, regexps, URLs and links.
+#include <locale.h>
 #include <re2/re2.h>
+#include <wctype.h>
 
 #include <algorithm>
 #include <cctype>
@@ -186,27 +188,45 @@ Result<Value> Match(Args& a, const FuncEnv&) {
   return Value::Bool(re2::RE2::PartialMatch(a[1].s, re));
 }
 
-// strings.Title: upper-cases the first letter of each word (ASCII letters).
-Result<Value> Title(Args& a, const FuncEnv&) {
-  std::string s = a[0].s;
+// Unicode case mapping through glibc's C.UTF-8 tables (towupper_l).
+locale_t Utf8Locale() {
+  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  return loc;
+}
+
+template <bool kUpper>
+std::string MapCase(std::string_view s, bool only_word_starts = false) {
+  std::string out;
+  out.reserve(s.size());
+  locale_t loc = Utf8Locale();
   bool prev_separator = true;
-  for (size_t i = 0; i < s.size(); i += RuneLength(s, i)) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (prev_separator && c < 0x80) s[i] = static_cast<char>(std::toupper(c));
-    prev_separator = c < 0x80 && !std::isalnum(c) && c != '_';
+  for (size_t p = 0; p < s.size();) {
+    size_t n = RuneLength(s, p);
+    int r = DecodeRune(s, p);
+    bool invalid = r == 0xFFFD && n == 1;
+    int mapped = r;
+    if (!invalid && (!only_word_starts || prev_separator)) {
+      if (r < 0x80) {
+        mapped = kUpper ? std::toupper(r) : std::tolower(r);
+      } else if (loc != static_cast<locale_t>(0)) {
+        mapped = static_cast<int>(kUpper ? towupper_l(static_cast<wint_t>(r), loc) : towlower_l(static_cast<wint_t>(r), loc));
+      }
+    }
+    // strings.Title's isSeparator: letters, digits and '_' are not separators.
+    prev_separator = r < 0x80 ? !(std::isalnum(r) || r == '_') : !IsGoLetterOrDigit(r) && r <= 0x2000;
+    if (invalid || mapped == r) {
+      out.append(s.substr(p, n));
+    } else {
+      AppendRune(mapped, &out);
+    }
+    p += n;
   }
-  return Value::String(std::move(s));
+  return out;
 }
-Result<Value> ToUpper(Args& a, const FuncEnv&) {
-  std::string s = a[0].s;
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return Value::String(std::move(s));
-}
-Result<Value> ToLower(Args& a, const FuncEnv&) {
-  std::string s = a[0].s;
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return Value::String(std::move(s));
-}
+
+Result<Value> Title(Args& a, const FuncEnv&) { return Value::String(MapCase<true>(a[0].s, true)); }
+Result<Value> ToUpper(Args& a, const FuncEnv&) { return Value::String(MapCase<true>(a[0].s)); }
+Result<Value> ToLower(Args& a, const FuncEnv&) { return Value::String(MapCase<false>(a[0].s)); }
 
 Result<Value> GraphLink(Args& a, const FuncEnv&) {
   return Value::String("/graph?g0.expr=" + QueryEscape(a[0].s) + "&g0.tab=0");
@@ -288,7 +308,12 @@ Result<Value> ExternalUrl(Args&, const FuncEnv& env) { return Value::String(env.
 
 Result<Value> ParseDurationFunc(Args& a, const FuncEnv&) {
   auto ms = query::ParseDuration(a[0].s);
-  if (!ms.ok()) return FuncError(ms.status().message());
+  if (!ms.ok()) {
+    // Prometheus 2.42's model.ParseDuration has no "unknown unit" message.
+    const std::string& m = ms.status().message();
+    if (m.rfind("unknown unit", 0) == 0) return FuncError("not a valid duration string: " + GoQuote(a[0].s));
+    return FuncError(m);
+  }
   return Value::Float(static_cast<double>(*ms) / 1000.0);
 }
 

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "server/rules/template/go_strings.h"
+#include "server/rules/template/template_number.h"
 
 namespace vigil::rules::tmpl {
 namespace {
@@ -23,39 +24,11 @@ const std::map<std::string, TemplateFunc, std::less<>>& FunctionMap() {
   return *map;
 }
 
-// strconv.ParseFloat(s, 64) for decimal input (with Inf/NaN forms).
-Result<double> GoParseFloat(const std::string& s) {
-  auto syntax = [&] { return FuncError("strconv.ParseFloat: parsing " + GoQuote(s) + ": invalid syntax"); };
-  if (s.empty()) return syntax();
-  std::string lower;
-  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  std::string_view body = lower;
-  bool neg = false;
-  if (body[0] == '+' || body[0] == '-') {
-    neg = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (body == "inf" || body == "infinity") return neg ? -HUGE_VAL : HUGE_VAL;
-  if (body == "nan") return std::nan("");
-  std::string clean;
-  for (char c : body) {
-    bool ok = (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == '+' || c == '-' || c == '_' || c == 'x' ||
-              c == 'p' || (c >= 'a' && c <= 'f');
-    if (!ok) return syntax();
-    if (c != '_') clean.push_back(c);
-  }
-  if (clean.empty() || clean.size() != body.size()) {
-    // Go allows '_' only with a base prefix; treat any underscore as invalid.
-    return syntax();
-  }
-  errno = 0;
-  char* end = nullptr;
-  double v = std::strtod(clean.c_str(), &end);
-  if (end != clean.c_str() + clean.size()) return syntax();
-  if (errno == ERANGE && std::isinf(v)) {
-    return FuncError("strconv.ParseFloat: parsing " + GoQuote(s) + ": value out of range");
-  }
-  return neg ? -v : v;
+Result<double> ParseFloatArg(const std::string& s) {
+  double v = 0;
+  bool out_of_range = false;
+  if (GoParseFloat(s, &v, &out_of_range)) return v;
+  return FuncError("strconv.ParseFloat: parsing " + GoQuote(s) + (out_of_range ? ": value out of range" : ": invalid syntax"));
 }
 
 }  // namespace
@@ -85,7 +58,7 @@ Result<double> ConvertToFloat(const Value& v) {
     case ValueKind::kFloat: return v.f;
     case ValueKind::kInt: return static_cast<double>(v.i);
     case ValueKind::kString:
-      if (std::string_view(v.type) == "string") return GoParseFloat(v.s);
+      if (std::string_view(v.type) == "string") return ParseFloatArg(v.s);
       break;
     case ValueKind::kInvalid: case ValueKind::kNil: return FuncError("can't convert <nil> to float");
     default: break;

@@ -86,28 +86,37 @@ bool ParseGoInteger(std::string_view text, bool is_signed, int64_t* i, uint64_t*
   return true;
 }
 
-// ParseFloat for what the lexer lets through (digits, '.', signs, exponents,
-// hex digits, '_').
-bool ParseGoFloat(std::string_view text, double* out) {
+Status Illegal(const std::string& text) { return Status::InvalidArgument("illegal number syntax: " + GoQuote(text)); }
+
+}  // namespace
+
+bool GoParseFloat(std::string_view text, double* out, bool* out_of_range) {
+  if (out_of_range != nullptr) *out_of_range = false;
   if (text.find('_') != std::string_view::npos && !UnderscoreOk(text)) return false;
   std::string s = WithoutUnderscores(text);
-  if (s.empty()) return false;
-  bool hex = s.find_first_of("xX") != std::string::npos;
-  if (hex && s.find_first_of("pP") == std::string::npos) return false;  // hex floats need an exponent
-  if (!hex && s.find_first_of("pP") != std::string::npos) return false;
+  std::string lower;
+  for (char c : s) lower.push_back(Lower(c));
+  std::string_view body = lower;
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.remove_prefix(1);
+  if (body == "inf" || body == "infinity" || body == "nan") {
+    *out = body == "nan" ? std::nan("") : (lower[0] == '-' ? -HUGE_VAL : HUGE_VAL);
+    return true;
+  }
+  if (body.empty() || body.find_first_not_of("0123456789abcdefx.p+-") != std::string_view::npos) return false;
+  bool hex = body.size() > 1 && body[0] == '0' && body[1] == 'x';
+  if (hex != (body.find('p') != std::string_view::npos)) return false;  // hex needs 'p'; decimal has none
   const char* begin = s.c_str();
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(begin, &end);
   if (end != begin + s.size()) return false;
-  if (errno == ERANGE && std::isinf(v)) return false;
+  if (errno == ERANGE && std::isinf(v)) {
+    if (out_of_range != nullptr) *out_of_range = true;
+    return false;
+  }
   *out = v;
   return true;
 }
-
-Status Illegal(const std::string& text) { return Status::InvalidArgument("illegal number syntax: " + GoQuote(text)); }
-
-}  // namespace
 
 Status ParseNumberLiteral(NumberLiteralKind kind, NumberNode* n) {
   const std::string& text = n->text;
@@ -133,8 +142,8 @@ Status ParseNumberLiteral(NumberLiteralKind kind, NumberNode* n) {
     size_t split = text.find_first_of("+-", 1);
     while (split != std::string::npos && Lower(text[split - 1]) == 'e') split = text.find_first_of("+-", split + 1);
     double re = 0, im = 0;
-    if (split == std::string::npos || !ParseGoFloat(std::string_view(text).substr(0, split), &re) ||
-        !ParseGoFloat(std::string_view(text).substr(split, text.size() - split - 1), &im)) {
+    if (split == std::string::npos || !GoParseFloat(std::string_view(text).substr(0, split), &re, nullptr) ||
+        !GoParseFloat(std::string_view(text).substr(split, text.size() - split - 1), &im, nullptr)) {
       return Illegal(text);
     }
     n->is_complex = true;
@@ -144,7 +153,7 @@ Status ParseNumberLiteral(NumberLiteralKind kind, NumberNode* n) {
   }
   if (!text.empty() && text.back() == 'i') {
     double im = 0;
-    if (ParseGoFloat(std::string_view(text).substr(0, text.size() - 1), &im)) {
+    if (GoParseFloat(std::string_view(text).substr(0, text.size() - 1), &im, nullptr)) {
       n->is_complex = true;
       n->imag_value = im;
       return Status::OK();
@@ -172,7 +181,7 @@ Status ParseNumberLiteral(NumberLiteralKind kind, NumberNode* n) {
     n->float_value = static_cast<double>(n->uint_value);
   } else {
     double f = 0;
-    if (ParseGoFloat(text, &f)) {
+    if (GoParseFloat(text, &f, nullptr)) {
       if (text.find_first_of(".eEpP") == std::string::npos) {
         return Status::InvalidArgument("integer overflow: " + GoQuote(text));
       }
