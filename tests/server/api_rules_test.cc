@@ -172,6 +172,27 @@ TEST_F(ApiRulesTest, ShapesAfterAnEvaluation) {
   EXPECT_EQ(alerts["alerts"][1]["labels"]["alertname"], "Pending");
 }
 
+TEST_F(ApiRulesTest, FailedRuleShowsItsError) {
+  WriteRules("c.yml", R"(groups:
+  - name: g3
+    rules:
+      - alert: Dup
+        expr: 'label_replace(vector(1), "x", "a", "", "") or label_replace(vector(2), "x", "b", "", "")'
+        labels: {x: same}
+)");
+  ASSERT_OK(manager_->Update(Config(10'000)));
+  manager_->Start();
+  RunRound(*manager_);
+  ordered_json data = Data("/api/v1/rules", "rule_group[]=g3");
+  ASSERT_EQ(data["groups"].size(), 1u);
+  const ordered_json& rule = data["groups"][0]["rules"][0];
+  EXPECT_EQ(Keys(rule), (std::vector<std::string>{"state", "name", "query", "duration", "keepFiringFor", "labels",
+                                                  "annotations", "alerts", "health", "lastError", "evaluationTime",
+                                                  "lastEvaluation", "type"}));
+  EXPECT_EQ(rule["health"], "err");
+  EXPECT_NE(rule["lastError"].get<std::string>().find("same labelset"), std::string::npos) << rule;
+}
+
 TEST_F(ApiRulesTest, Filters) {
   struct Case {
     std::string query;

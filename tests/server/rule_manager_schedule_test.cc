@@ -180,6 +180,37 @@ TEST_F(RuleManagerScheduleTest, BlockedSinkDoesNotStopEvaluation) {
   EXPECT_EQ(manager_->alert_queue().queued_alerts(), 0u);
 }
 
+TEST_F(RuleManagerScheduleTest, FailingRulesAreCountedAndReported) {
+  // Two samples that become the same alert once the rule's label is set.
+  WriteRules("bad.yml", R"(groups:
+  - name: bad
+    rules:
+      - record: fine
+        expr: vector(1)
+      - alert: Dup
+        expr: 'label_replace(vector(1), "x", "a", "", "") or label_replace(vector(2), "x", "b", "", "")'
+        labels: {x: same}
+)");
+  manager_ = NewManager(nullptr);
+  ASSERT_OK(manager_->Update(Config()));
+  manager_->Start();
+  RunRound(*manager_);
+  RunRound(*manager_);
+  auto stats = AllStats(*manager_)[0];
+  EXPECT_EQ(stats->rule_evaluations.load(), 4u);
+  EXPECT_EQ(stats->rule_failures.load(), 2u);
+  auto rules = manager_->Groups()[0]->Snapshot().rules;
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].health, "ok");
+  EXPECT_EQ(rules[1].health, "err");
+  EXPECT_NE(rules[1].last_error.find("same labelset"), std::string::npos) << rules[1].last_error;
+  std::string metrics;
+  manager_->AppendMetrics(&metrics);
+  EXPECT_NE(metrics.find("vigil_rule_evaluation_failures_total{rule_group=\"" + manager_->Groups()[0]->file() + ";bad\"} 2\n"),
+            std::string::npos)
+      << metrics;
+}
+
 TEST_F(RuleManagerScheduleTest, SkippedSlotsAreCountedAsMissed) {
   WriteRules("a.yml", R"(groups:
   - name: rec
