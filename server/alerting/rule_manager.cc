@@ -41,17 +41,15 @@ Status RuleManager::Update(const RulesConfig& config) {
 
   // Stop every old loop first (all at once, then wait), so no old
   // evaluation runs while its state is copied and no two loops ever
-  // evaluate the same group.
-  std::vector<Entry> old;
+  // evaluate the same group. Readers keep seeing the old groups until the
+  // swap below. entries_ changes only under update_mu_, held here.
   {
     std::lock_guard<std::mutex> lock(mu_);
-    old.swap(entries_);
-    entries_.reserve(groups.size());
-    for (Entry& e : old) e.loop->RequestStop();
+    for (Entry& e : entries_) e.loop->RequestStop();
   }
-  for (Entry& e : old) e.loop->Join();
+  for (Entry& e : entries_) e.loop->Join();
   std::map<std::string, const Entry*> old_by_key;
-  for (const Entry& e : old) old_by_key.emplace(e.key, &e);
+  for (const Entry& e : entries_) old_by_key.emplace(e.key, &e);
 
   std::vector<Entry> fresh;
   fresh.reserve(groups.size());
@@ -68,8 +66,10 @@ Status RuleManager::Update(const RulesConfig& config) {
     std::shared_ptr<rules::RuleGroup> group(std::move(g));
     fresh.push_back(Entry{key, std::make_unique<GroupLoop>(std::move(group), std::move(stats), LoopOptions(!restored_))});
   }
+  std::vector<Entry> old;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    old.swap(entries_);
     entries_ = std::move(fresh);
     if (running_) {
       for (Entry& e : entries_) e.loop->Start();
