@@ -13,6 +13,7 @@ GroupLoop::GroupLoop(std::shared_ptr<rules::RuleGroup> group, std::shared_ptr<Gr
                      GroupLoopOptions options)
     : group_(std::move(group)), stats_(std::move(stats)), options_(std::move(options)) {
   stats_->interval_ms = group_->interval_ms();
+  stats_->next_eval_ts_ms = 0;  // set by this loop's thread once it waits
   stats_->rules = static_cast<int64_t>(group_->Snapshot().rules.size());
 }
 
