@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "query/parser.h"
 #include "server/api/json_writer.h"
 #include "server/http/json_escape.h"
 #include "server/rules/template/go_format.h"
@@ -27,6 +28,13 @@ void AppendPairs(std::string* out, const rules::LabelPairs& pairs) {
     AppendJsonString(out, sorted[i]->second);
   }
   out->push_back('}');
+}
+
+// Prometheus shows a rule's expression as its parsed tree printed back
+// (rule.Query().String()): `vector(1)*1000000` → `vector(1) * 1e+06`.
+std::string QueryString(const std::string& expr) {
+  Result<query::ExprPtr> parsed = query::ParseExpr(expr);
+  return parsed.ok() ? (*parsed)->ToString() : expr;
 }
 
 void AppendKey(std::string* out, const char* key) {
@@ -106,7 +114,7 @@ void AppendRuleJson(std::string* out, const rules::RuleSnapshot& r, bool with_al
   AppendKey(out, "name");
   AppendJsonString(out, r.name);
   out->append(",\"query\":");
-  AppendJsonString(out, r.query);
+  AppendJsonString(out, QueryString(r.query));
   if (r.alerting) {
     out->append(",\"duration\":");
     AppendJsonFloat(out, static_cast<double>(r.for_ms) / 1000.0);

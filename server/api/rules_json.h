@@ -4,7 +4,9 @@
 // RecordingRule, Alert): times RFC3339Nano in UTC ("0001-01-01T00:00:00Z"
 // when never evaluated), durations as JSON numbers of seconds, alert values
 // as strconv.FormatFloat(v, 'e', -1, 64) strings ("1e+00"), labels and
-// annotations as objects sorted by name. Pure functions; thread-safe.
+// annotations as objects sorted by name, a rule's `query` as its parsed
+// expression printed back (Prometheus's rule.Query().String()). Pure
+// functions; thread-safe.
 #pragma once
 
 #include <cstdint>

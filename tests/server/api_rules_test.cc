@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "query/parser.h"
 #include "server/api/api.h"
 #include "server/api/rules_json.h"
 #include "server/http/router.h"
@@ -24,7 +25,7 @@ constexpr const char* kFileA = R"(groups:
         expr: vector(1)
         labels: {team: infra}
       - alert: Firing
-        expr: vector(1) * 1000000
+        expr: vector(1)*1000000
         labels: {severity: page, team: infra}
         annotations: {summary: hi, zz: last}
       - alert: Pending
@@ -142,6 +143,9 @@ TEST_F(ApiRulesTest, ShapesAfterAnEvaluation) {
                                                     "annotations", "alerts", "health", "evaluationTime",
                                                     "lastEvaluation", "type"}));
   EXPECT_EQ(firing["type"], "alerting");
+  // Printed back from the parsed tree, as Prometheus's rule.Query().String().
+  EXPECT_EQ(firing["query"], (*query::ParseExpr("vector(1)*1000000"))->ToString());
+  EXPECT_TRUE(firing["query"].get<std::string>().starts_with("vector(1) * ")) << firing["query"];
   EXPECT_EQ(firing["state"], "firing");
   EXPECT_EQ(firing["duration"], 0);
   EXPECT_EQ(Keys(firing["annotations"]), (std::vector<std::string>{"summary", "zz"}));
