@@ -121,8 +121,11 @@ void AppendRuleJson(std::string* out, const rules::RuleSnapshot& r, bool with_al
     out->append(",\"keepFiringFor\":");
     AppendJsonFloat(out, static_cast<double>(r.keep_firing_for_ms) / 1000.0);
   }
-  out->append(",\"labels\":");
-  AppendPairs(out, r.labels);
+  // RecordingRule.Labels is `json:"labels,omitempty"` (Prometheus 2.x).
+  if (r.alerting || !r.labels.empty()) {
+    out->append(",\"labels\":");
+    AppendPairs(out, r.labels);
+  }
   if (r.alerting) {
     out->append(",\"annotations\":");
     AppendPairs(out, r.annotations);

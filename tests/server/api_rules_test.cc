@@ -167,7 +167,9 @@ TEST_F(ApiRulesTest, ShapesAfterAnEvaluation) {
   const ordered_json& quiet = data["groups"][1]["rules"][1];
   EXPECT_EQ(quiet["state"], "inactive");
   EXPECT_EQ(quiet["alerts"], ordered_json::array());
-  EXPECT_EQ(data["groups"][1]["rules"][0]["labels"], ordered_json::object());
+  // A recording rule without labels has none in the JSON (omitempty, as
+  // Prometheus 2.42 answers).
+  EXPECT_FALSE(data["groups"][1]["rules"][0].contains("labels")) << data["groups"][1]["rules"][0];
 
   ordered_json alerts = Data("/api/v1/alerts");
   EXPECT_EQ(Keys(alerts), std::vector<std::string>{"alerts"});
