@@ -98,9 +98,15 @@ Result<std::vector<std::string>> ExpandRuleFileGlobs(const std::vector<std::stri
       full = base_dir + (base_dir.back() == '/' ? "" : "/") + pattern;
     }
     glob_t matches{};
-    int rc = glob(full.c_str(), 0, nullptr, &matches);
+    // Go's filepath.Match lets `*` match a leading dot, but never lists "."
+    // or "..".
+    int rc = glob(full.c_str(), GLOB_PERIOD, nullptr, &matches);
     if (rc == 0) {
-      for (size_t i = 0; i < matches.gl_pathc; ++i) files.emplace_back(matches.gl_pathv[i]);
+      for (size_t i = 0; i < matches.gl_pathc; ++i) {
+        std::string_view path = matches.gl_pathv[i];
+        std::string_view base = path.substr(path.rfind('/') == std::string_view::npos ? 0 : path.rfind('/') + 1);
+        if (base != "." && base != "..") files.emplace_back(path);
+      }
     }
     globfree(&matches);
     if (rc != 0 && rc != GLOB_NOMATCH) {

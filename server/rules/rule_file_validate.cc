@@ -101,6 +101,10 @@ std::vector<std::string> ValidateRuleFile(const DecodedRuleFile& file) {
     if (!seen.insert(name).second) {
       errors.push_back(PosPrefix(g.pos) + "groupname: \"" + name + "\" is repeated in the same file");
     }
+    // Group labels are newer than 2.42; checked as newer Prometheus does.
+    for (const auto& [label, value] : g.group.labels) {
+      if (!IsValidLabelName(label) || label == "__name__") errors.push_back("invalid label name: " + label);
+    }
     for (size_t i = 0; i < g.rules.size(); ++i) {
       const RuleNode& r = g.rules[i].rule;
       const std::string& rule_name = r.alert.empty() ? r.record : r.alert;

@@ -1,4 +1,9 @@
-// Builds a YamlTree from yaml-cpp's event stream (see yaml_tree.h).
+// Builds a YamlTree from yaml-cpp's event stream (see yaml_tree.h). Where
+// yaml-cpp is more lenient than libyaml (Go's yaml.v3), the builder rejects
+// the input as libyaml does: unclosed quotes, empty flow entries, block keys
+// without ':', plain values continued too little, tab-indented blank lines
+// (yaml_tab_check.h). It also translates the common messages to libyaml's
+// wording.
 #include "server/rules/yaml_tree.h"
 
 #include <yaml-cpp/eventhandler.h>

@@ -1,7 +1,8 @@
 // A YAML document as Go's yaml.v3 sees it (yaml.Node): kind, resolved short
 // tag, scalar text, 1-based line/column, and aliases kept as alias nodes
 // (Value = anchor name) so strict decoders can mirror yaml.v3 exactly.
-// Built from yaml-cpp's event parser. Immutable after parsing; thread-safe
+// Built from yaml-cpp's event parser, and rejecting the syntax libyaml
+// rejects where yaml-cpp is lenient. Immutable after parsing; thread-safe
 // to read.
 #pragma once
 

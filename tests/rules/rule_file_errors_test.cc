@@ -72,6 +72,8 @@ const std::vector<ErrorCase>& Cases() {
       {"empty group names repeated", "groups:\n  - name: \"\"\n  - name: \"\"\n",
        {"2:5: Groupname must not be empty", "3:5: Groupname must not be empty",
         "3:5: groupname: \"\" is repeated in the same file"}},
+      {"invalid group label name (newer Prometheus)", "groups:\n  - name: g\n    labels: {ok: a, 0x: b, __name__: c}\n",
+       {"invalid label name: 0x", "invalid label name: __name__"}},
       // yaml.v3 strict decoding.
       {"unknown fields at every level",
        "groups:\n  - name: g\n    foo: 1\n    rules:\n      - record: r\n        expr: up\n        bar: 2\nbaz: 3\n",

@@ -76,10 +76,10 @@ TEST(RuleFileParseTest, YamlQuirksAsYamlV3) {
   const std::string head = "groups:\n  - name: g\n";
   const std::vector<Case> cases = {
       {"alias expr keeps the anchor name",
-       head + "    rules:\n      - record: a\n        expr: &e up\n      - record: b\n        expr: *e\n", "b", "e"},
-      {"record null is the text null", head + "    rules:\n      - record: null\n        expr: up\n", "null", "up"},
+       head + "    rules:\n      - record: a\n        expr: &e up\n      - record: b\n        expr: *e\n", "b", "e", {}},
+      {"record null is the text null", head + "    rules:\n      - record: null\n        expr: up\n", "null", "up", {}},
       {"block scalar expr", head + "    rules:\n      - record: r\n        expr: |\n          sum(\n            up)\n", "r",
-       "sum(\n  up)\n"},
+       "sum(\n  up)\n", {}},
       {"numbers and bools as strings",
        head + "    rules:\n      - record: r\n        expr: 42\n        labels: {a: 1.50, b: true, c: 0x1F}\n", "r",
        "42", {{"a", "1.50"}, {"b", "true"}, {"c", "0x1F"}}},
@@ -95,14 +95,14 @@ TEST(RuleFileParseTest, YamlQuirksAsYamlV3) {
        "r", "up", {{"b", "w"}, {"a", "1"}, {"c", "z"}}},
       {"merged rule fields",
        head + "    rules:\n      - &common\n        record: a\n        expr: up\n      - <<: *common\n        record: r\n",
-       "r", "up"},
+       "r", "up", {}},
       {"float limit is truncated", head + "    limit: 5.9\n    rules:\n      - record: r\n        expr: up\n", "r", "up",
        {}, 5},
       {"octal-looking limit resolves as a float", head + "    limit: 08\n    rules:\n      - record: r\n        expr: up\n",
        "r", "up", {}, 8},
       {"hex limit", head + "    limit: 0x10\n    rules:\n      - record: r\n        expr: up\n", "r", "up", {}, 16},
-      {"null rule items are dropped", head + "    rules:\n      - ~\n      - record: r\n        expr: up\n", "r", "up"},
-      {"flow style", "{groups: [{name: g, rules: [{record: r, expr: 'up'}]}]}", "r", "up"},
+      {"null rule items are dropped", head + "    rules:\n      - ~\n      - record: r\n        expr: up\n", "r", "up", {}},
+      {"flow style", "{groups: [{name: g, rules: [{record: r, expr: 'up'}]}]}", "r", "up", {}},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name + "\n" + c.yaml);
@@ -155,15 +155,16 @@ class TempDir {
 
 TEST(RuleFileGlobTest, ExpandsSortsAndDeduplicates) {
   TempDir dir;
-  for (const char* f : {"b.yml", "a.yml", "c.yaml", "sub/d.yml"}) dir.Touch(f);
+  for (const char* f : {"b.yml", "a.yml", "c.yaml", "sub/d.yml", ".hidden.yml"}) dir.Touch(f);
   const std::string base = dir.path().string();
   struct Case {
     std::vector<std::string> globs;
     std::vector<std::string> want;  // relative to base
   };
   const std::vector<Case> cases = {
-      {{"*.yml"}, {"a.yml", "b.yml"}},
-      {{"*.yml", "a.yml", "*.y*ml"}, {"a.yml", "b.yml", "c.yaml"}},
+      {{"*.yml"}, {".hidden.yml", "a.yml", "b.yml"}},  // Go's `*` matches a leading dot
+      {{".*"}, {".hidden.yml"}},
+      {{"[abc].*", "a.yml", "*.yaml"}, {"a.yml", "b.yml", "c.yaml"}},
       {{"sub/*.yml"}, {"sub/d.yml"}},
       {{"[ab].yml"}, {"a.yml", "b.yml"}},
       {{"nothing*.yml"}, {}},
