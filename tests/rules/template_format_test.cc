@@ -155,7 +155,7 @@ TEST(TemplateFormatTest, SprintfVerbsAndFlags) {
       {"%s", {list}, "[%!s(int=1) %!s(float64=2.5) s]"},
       {"%v", {list}, "[1 2.5 s]"},
       {"%v", {Value::Nil()}, "<nil>"},
-      {"%T %T %T", {F(1), S("x"), map}, "float64 string map[string]string"},
+      {"%T %T %T %T", {F(1), S("x"), map, Value::Nil()}, "float64 string map[string]string <nil>"},
       // Go's error forms.
       {"%d", {F(1.5)}, "%!d(float64=1.5)"},
       {"%s", {F(1.5)}, "%!s(float64=1.5)"},
@@ -175,6 +175,13 @@ TEST(TemplateFormatTest, SprintfVerbsAndFlags) {
       {"%.*f", {I(1), F(2.25)}, "2.2"},
       {"%*d", {S("x"), I(1)}, "%!(BADWIDTH)1"},
       {"%!", {I(1)}, "%!!(int=1)"},
+      // Bad verbs print the value with the verb's width and precision.
+      {"%5.1f|", {S("x")}, "%!f(string=    x)|"},
+      {"%.2f", {S("abc")}, "%!f(string=ab)"},
+      {"%5.1f|", {Value::Bool(true)}, "%!f(bool= true)|"},
+      // Hex floats (strconv 'x'), invalid runes.
+      {"%x %X %x %.2x", {F(1e6), F(1.5), F(0), F(3.14159)}, "0x1.e848p+19 0X1.8P+00 0x0p+00 0x1.92p+01"},
+      {"%q", {I(-2)}, "'\xEF\xBF\xBD'"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.format);

@@ -2,6 +2,10 @@
 // <error expanding template: ...>, syntax checks, query functions.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
+#include "server/rules/template/template_cache.h"
 #include "server/rules/template/template_expander.h"
 
 namespace vigil::rules {
@@ -132,6 +136,48 @@ TEST(TemplatePrometheusTest, QueryFunctions) {
   out = ExpandTemplate("__alert_Q", "{{ query \"bad\" }}", d);
   ASSERT_FALSE(out.ok());
   EXPECT_NE(out.status().message().find("error calling query: parse error: bad"), std::string::npos);
+}
+
+TEST(TemplatePrometheusTest, ConcurrentExpansionsShareTheCache) {
+  std::atomic<int> mismatches{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; t++) {
+    threads.emplace_back([t, &mismatches] {
+      TemplateData d = AlertData();
+      for (int i = 0; i < 500; i++) {
+        d.value = i;
+        // A few distinct texts per thread, each expanded many times.
+        std::string text = "{{ $value }}-" + std::to_string(t) + "-" + std::to_string(i % 7);
+        std::string want = std::to_string(i) + "-" + std::to_string(t) + "-" + std::to_string(i % 7);
+        if (ExpandAlertText("__alert_C", text, d) != want) mismatches++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
+
+TEST(TemplatePrometheusTest, BoundedCacheStillParsesEveryText) {
+  tmpl::TemplateCache cache(2);
+  for (int round = 0; round < 2; round++) {
+    for (const char* text : {"{{ 1 }}", "{{ 2 }}", "{{ 3 }}", "{{ nope }}"}) {
+      SCOPED_TRACE(text);
+      auto parsed = cache.Get("T", text);
+      if (std::string_view(text) == "{{ nope }}") {
+        ASSERT_FALSE(parsed.ok());
+        EXPECT_EQ(parsed.status().message(), "template: T:1: function \"nope\" not defined");
+      } else {
+        ASSERT_TRUE(parsed.ok());
+        EXPECT_EQ((*parsed)->trees.at("T")->String(), std::string(text).replace(2, 1, "").replace(3, 1, ""));
+      }
+    }
+  }
+  // The same text under two names is two templates (names appear in errors).
+  auto a = cache.Get("A", "{{ .X }}");
+  auto b = cache.Get("B", "{{ .X }}");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ((*a)->name, "A");
+  EXPECT_EQ((*b)->name, "B");
 }
 
 }  // namespace

@@ -28,7 +28,11 @@ Result<Value> Len(Args& a, const FuncEnv&) {
     case ValueKind::kList: return Value::Int(static_cast<int64_t>(v.list->items.size()));
     case ValueKind::kInvalid: case ValueKind::kNil:
       return FuncError("reflect: call of reflect.Value.Type on zero Value");  // Go's panic text
-    default: return FuncError(std::string("len of type ") + v.TypeName());
+    default: {
+      std::string type = v.TypeName();
+      if (v.pointer && type[0] == '*') type.erase(0, 1);  // len looks through the pointer
+      return FuncError("len of type " + type);
+    }
   }
 }
 

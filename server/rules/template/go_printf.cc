@@ -3,7 +3,9 @@
 // recursively (maps print "map[k:v]", lists "[a b]", structs "{a b}").
 #include "server/rules/template/go_printf.h"
 
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 
 #include "server/rules/template/go_format.h"
 #include "server/rules/template/go_strings.h"
@@ -52,10 +54,7 @@ class Printer {
     } else {
       out += v.TypeName();
       out.push_back('=');
-      Flags saved = f;
-      f = Flags();
-      PrintValue(v, 'v', 0);
-      f = saved;
+      PrintValue(v, 'v', 0);  // with the verb's flags, width and precision, as Go does
     }
     out.push_back(')');
   }
@@ -129,6 +128,31 @@ class Printer {
     Pad(std::string_view(num).substr(1));
   }
 
+  // %x / %X of a float: strconv's 'x' format ("0x1.8p+00"), from C's %a
+  // with the exponent widened to two digits.
+  void FmtHexFloat(double v, char verb) {
+    if (std::isnan(v) || std::isinf(v)) {
+      FmtFloat(v, 'g', -1);
+      return;
+    }
+    char buf[64];
+    if (f.prec_present) {
+      std::snprintf(buf, sizeof(buf), verb == 'x' ? "%.*a" : "%.*A", f.prec, v);
+    } else {
+      std::snprintf(buf, sizeof(buf), verb == 'x' ? "%a" : "%A", v);
+    }
+    // "0x1.8p+0" -> "0x1.8p+00": Go writes at least two exponent digits.
+    std::string_view a = buf;
+    size_t p = a.find_first_of("pP");
+    std::string num;
+    if (a[0] != '-' && f.plus) num.push_back('+');
+    if (a[0] != '-' && !f.plus && f.space) num.push_back(' ');
+    num.append(a.substr(0, p + 2));
+    if (a.size() - (p + 2) < 2) num.push_back('0');
+    num.append(a.substr(p + 2));
+    Pad(num);
+  }
+
   void FmtString(std::string_view s, char verb) {
     switch (verb) {
       case 'v': case 's': {
@@ -190,6 +214,7 @@ class Printer {
           case 'g': case 'G': FmtFloat(v.f, verb, -1); return;
           case 'f': case 'e': case 'E': FmtFloat(v.f, verb, 6); return;
           case 'F': FmtFloat(v.f, 'f', 6); return;
+          case 'x': case 'X': FmtHexFloat(v.f, verb); return;
           default: BadVerb(verb, v); return;
         }
       case ValueKind::kString:
@@ -417,7 +442,9 @@ std::string GoSprintf(std::string_view format, const std::vector<Value>& args) {
       p.f.plus_v = true;
     }
     if (verb == 'T') {
-      p.FmtString(args[arg_num].TypeName(), 's');
+      const Value& a = args[arg_num];
+      bool is_nil = a.kind == ValueKind::kInvalid || a.kind == ValueKind::kNil;
+      p.FmtString(is_nil ? "<nil>" : a.TypeName(), 's');
       arg_num++;
       continue;
     }

@@ -19,7 +19,7 @@ bool IsPrintRune(int r) {
     return false;
   }
   if (r == 0x3000 || r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xF8FF)) return false;
-  return r <= 0x10FFFF && r != 0xFFFD && r != 0xFFFE && r != 0xFFFF;
+  return r <= 0x10FFFF && r != 0xFFFE && r != 0xFFFF;
 }
 
 void AppendQuotedRune(int rune, bool valid, unsigned char raw, char quote, std::string* out, bool ascii_only = false) {

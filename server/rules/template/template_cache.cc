@@ -1,3 +1,4 @@
+// Parse-cache lookups: hit under the lock, parse outside it, then insert.
 #include "server/rules/template/template_cache.h"
 
 namespace vigil::rules::tmpl {

@@ -8,6 +8,7 @@
 
 #include "server/rules/template/go_printf.h"
 #include "server/rules/template/go_strings.h"
+#include "server/rules/template/template_methods.h"
 
 namespace vigil::rules::tmpl {
 namespace {
@@ -274,14 +275,19 @@ class Executor {
   Value EvalFieldChain(const Value& dot, Value receiver, const Node* node, const std::vector<std::string>& ident,
                        size_t from, const std::vector<NodePtr>& args, const Value* final) {
     static const std::vector<NodePtr> kNoArgs;
-    for (size_t i = from; i + 1 < ident.size(); i++) receiver = EvalField(ident[i], kNoArgs, nullptr, receiver);
-    return EvalField(ident.back(), args, final, receiver);
+    for (size_t i = from; i + 1 < ident.size(); i++) {
+      receiver = EvalField(dot, ident[i], node, kNoArgs, nullptr, receiver);
+    }
+    return EvalField(dot, ident.back(), node, args, final, receiver);
   }
 
-  Value EvalField(const std::string& name, const std::vector<NodePtr>& args, const Value* final,
-                  const Value& receiver) {
+  Value EvalField(const Value& dot, const std::string& name, const Node* node, const std::vector<NodePtr>& args,
+                  const Value* final, const Value& receiver) {
     if (!receiver.valid()) return Value();
     if (receiver.kind == ValueKind::kNil) Errorf("nil pointer evaluating interface {}." + name);
+    if (const TemplateFunc* method = FindMethod(receiver, name)) {
+      return EvalCall(dot, *method, node, name, args.empty() ? nullptr : &args, final, &receiver);
+    }
     bool has_args = args.size() > 1 || final != nullptr;
     if (receiver.kind == ValueKind::kStruct) {
       for (const auto& [field_name, field_value] : receiver.fields->fields) {
@@ -305,8 +311,9 @@ class Executor {
     return EvalCall(dot, *id->func, call_node, id->ident, args, final);
   }
 
+  // `receiver` is set for method calls; it becomes the implementation's args[0].
   Value EvalCall(const Value& dot, const TemplateFunc& fn, const Node* call_node, const std::string& name,
-                 const std::vector<NodePtr>* all_args, const Value* final) {
+                 const std::vector<NodePtr>* all_args, const Value* final, const Value* receiver = nullptr) {
     std::vector<const Node*> args;
     if (all_args != nullptr) {
       for (size_t i = 1; i < all_args->size(); i++) args.push_back((*all_args)[i].get());
@@ -334,14 +341,15 @@ class Executor {
       return v;
     }
     std::vector<Value> argv;
-    argv.reserve(num_in);
+    argv.reserve(num_in + 1);
+    if (receiver != nullptr) argv.push_back(*receiver);
     size_t i = 0;
     for (; i < num_fixed && i < args.size(); i++) argv.push_back(EvalArg(dot, fn.params[i], args[i]));
     if (fn.variadic) {
       for (; i < args.size(); i++) argv.push_back(EvalArg(dot, fn.params.back(), args[i]));
     }
     if (final != nullptr) {
-      ParamType t = fn.params.back();
+      ParamType t = fn.params.empty() ? ParamType::kAny : fn.params.back();
       if (fn.variadic && num_in - 1 < num_fixed) t = fn.params[num_in - 1];
       argv.push_back(ValidateType(*final, t));
     }
