@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "server/alerting/async_alert_sink.h"
 #include "server/alerting/eval_timestamp.h"
 #include "tests/server/rule_manager_test_util.h"
 
@@ -53,6 +54,36 @@ TEST(EvalTimestampTest, MissedIterations) {
     SCOPED_TRACE(testing::Message() << c.last << " -> " << c.now << " every " << c.interval);
     EXPECT_EQ(MissedIterations(c.last, c.now, c.interval), c.want);
   }
+}
+
+TEST(AsyncAlertSinkTest, OverflowDropsTheOldestBatchesAndKeepsOrder) {
+  RecordingSink downstream;
+  AsyncAlertSink sink(&downstream, /*max_queued_alerts=*/5);
+  auto batch = [](int n) {
+    std::vector<rules::AlertNotice> alerts(static_cast<size_t>(n));
+    return alerts;
+  };
+  // Not started: everything waits in the queue.
+  for (int t = 1; t <= 4; ++t) sink.Send(t, batch(2));  // 8 alerts > 5
+  sink.Send(5, {});                                      // ignored
+  EXPECT_EQ(sink.queued_alerts(), 4u);                   // batches 3 and 4
+  EXPECT_EQ(sink.dropped_alerts(), 4u);
+  sink.Send(6, batch(9));  // larger than the bound: kept alone
+  EXPECT_EQ(sink.queued_alerts(), 9u);
+  EXPECT_EQ(sink.dropped_alerts(), 8u);
+  sink.Send(7, batch(1));  // 10 > 5: the big batch goes
+  EXPECT_EQ(sink.queued_alerts(), 1u);
+  EXPECT_EQ(sink.dropped_alerts(), 17u);
+  sink.Send(8, batch(3));
+  sink.Start();
+  sink.Stop();  // delivers what is queued, in order
+  auto got = downstream.batches();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].first, 7);
+  EXPECT_EQ(got[1].first, 8);
+  EXPECT_EQ(got[1].second.size(), 3u);
+  EXPECT_EQ(sink.delivered_alerts(), 4u);
+  EXPECT_EQ(sink.queued_alerts(), 0u);
 }
 
 class RuleManagerScheduleTest : public RuleManagerTest {};
