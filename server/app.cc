@@ -137,6 +137,18 @@ Status App::Start() {
   ctx_.db = db_.get();
   ctx_.engine = engine_.get();
 
+  st = StartRules();
+  if (!st.ok()) {
+    rule_manager_.reset();
+    notifier_.reset();
+    ctx_.db = nullptr;
+    (void)db_->Close(false);
+    db_.reset();
+    http_->Shutdown();
+    http_.reset();
+    return st;
+  }
+
   AddCollectors();
   BuildRouter();
   active_.store(&router_, std::memory_order_release);
@@ -147,18 +159,86 @@ Status App::Start() {
   return Status::OK();
 }
 
+Status App::StartRules() {
+  external_url_ = alerting::EffectiveExternalUrl(config_.external_url, http_->port());
+  notify::NotifierOptions no;
+  std::vector<std::pair<std::string_view, std::string_view>> pairs(config_.external_labels.begin(),
+                                                                   config_.external_labels.end());
+  Result<Labels> external = Labels::FromPairs(std::move(pairs));
+  if (external.ok()) no.external_labels = std::move(external).value();
+  no.external_url = external_url_;
+  no.user_agent = "vigil/" + ctx_.build.version;
+  notifier_ = std::make_unique<notify::Notifier>(config_.alerting, std::move(no), &metrics_);
+
+  alerting::RuleManagerOptions ro;
+  ro.engine = engine_.get();
+  ro.db = db_.get();
+  ro.sink = notifier_.get();
+  ro.outage_tolerance_ms = config_.for_outage_tolerance_ms;
+  ro.grace_period_ms = config_.for_grace_period_ms;
+  rule_manager_ = std::make_unique<alerting::RuleManager>(ro);
+  Status st = rule_manager_->Update(alerting::RulesConfigFrom(config_, external_url_));
+  if (!st.ok()) return Status::InvalidArgument("error loading rules:\n" + st.message());
+  notifier_->Start();
+  rule_manager_->Start();
+  ctx_.rule_manager = rule_manager_.get();
+  metrics_.GetGauge("vigil_config_last_reload_successful", "Whether the last configuration reload succeeded.")->Set(1);
+  metrics_.GetGauge("vigil_config_last_reload_success_timestamp_seconds",
+                    "Timestamp of the last successful configuration reload.")
+      ->Set(static_cast<double>(std::time(nullptr)));
+  size_t groups = rule_manager_->Groups().size();
+  if (groups > 0) std::fprintf(stderr, "vigil: %zu rule groups loaded\n", groups);
+  return Status::OK();
+}
+
+Status App::ReloadConfig() {
+  std::lock_guard<std::mutex> lock(reload_mu_);
+  Gauge* ok = metrics_.GetGauge("vigil_config_last_reload_successful", "Whether the last configuration reload succeeded.");
+  // What the file sets starts from the defaults (a key removed from the
+  // file reverts); the flags stay.
+  ServerConfig fresh = config_;
+  ServerConfig defaults;
+  fresh.evaluation_interval_ms = defaults.evaluation_interval_ms;
+  fresh.scrape_interval_ms = defaults.scrape_interval_ms;
+  fresh.external_labels = defaults.external_labels;
+  fresh.rule_query_offset_ms = defaults.rule_query_offset_ms;
+  fresh.rule_files = defaults.rule_files;
+  fresh.alerting = defaults.alerting;
+  Status st;
+  if (!config_.config_file.empty()) st = LoadConfigFile(config_.config_file, &fresh);
+  if (st.ok() && rule_manager_ != nullptr) st = rule_manager_->Update(alerting::RulesConfigFrom(fresh, external_url_));
+  if (!st.ok()) {
+    ok->Set(0);
+    std::fprintf(stderr, "vigil: error reloading config (the previous configuration stays in effect): %s\n",
+                 st.message().c_str());
+    return st;
+  }
+  if (notifier_ != nullptr) notifier_->Reconfigure(fresh.alerting);
+  ok->Set(1);
+  metrics_.GetGauge("vigil_config_last_reload_success_timestamp_seconds",
+                    "Timestamp of the last successful configuration reload.")
+      ->Set(static_cast<double>(std::time(nullptr)));
+  std::fprintf(stderr, "vigil: configuration reloaded (%zu rule groups)\n",
+               rule_manager_ != nullptr ? rule_manager_->Groups().size() : size_t{0});
+  return Status::OK();
+}
+
 Status App::Run() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGHUP);
   // Every thread started from here on inherits the mask, so the signals
   // stay pending until sigwait below takes them.
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
   RETURN_IF_ERROR(Start());
   in_run_ = true;
   int sig = 0;
-  while (sigwait(&set, &sig) != 0) {
+  for (;;) {
+    if (sigwait(&set, &sig) != 0) continue;
+    if (sig != SIGHUP) break;
+    (void)ReloadConfig();  // logs its own errors
   }
   in_run_ = false;
   std::fprintf(stderr, "vigil: received %s, shutting down gracefully\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
@@ -172,6 +252,10 @@ Status App::Shutdown() {
   shut_down_ = true;
   ctx_.ready = false;
   if (http_) http_->Shutdown();  // every acknowledged request has been answered
+  // Rule evaluation first (it writes to the DB and feeds the notifier),
+  // then the notifier with its queue drained, then the DB.
+  if (rule_manager_) rule_manager_->Stop();
+  if (notifier_) notifier_->Stop(/*drain=*/true);
   Status st;
   if (db_) st = db_->Close(/*seal=*/true);
   http_.reset();
@@ -266,6 +350,9 @@ void App::AddCollectors() {
     *out += "vigil_rocksdb_family_bytes{family=\"timestamps\"} " + std::to_string(s.ts_bytes) + "\n";
     metric("vigil_ready", "gauge", "1 once the database is open and serving.", ctx_.ready ? 1 : 0);
   });
+  if (alerting::RuleManager* rules = rule_manager_.get()) {
+    metrics_.AddCollector([rules](std::string* out) { rules->AppendMetrics(out); });
+  }
 }
 
 HttpResponse App::Snapshot(const HttpRequest& req) {
@@ -300,19 +387,9 @@ HttpResponse App::Snapshot(const HttpRequest& req) {
 
 HttpResponse App::Reload(const HttpRequest&) {
   if (!config_.enable_lifecycle) return Text(403, "Lifecycle API is not enabled.\n");
-  Gauge* ok = metrics_.GetGauge("vigil_config_last_reload_successful", "Whether the last configuration reload succeeded.");
-  Status st;
-  if (!config_.config_file.empty()) {
-    // For now a reload re-validates the file; rules and notifiers (later
-    // issues) will apply it.
-    ServerConfig fresh = config_;
-    st = LoadConfigFile(config_.config_file, &fresh);
-  }
-  ok->Set(st.ok() ? 1 : 0);
+  Status st = ReloadConfig();
+  // Prometheus: http.Error(w, "failed to reload config: <err>", 500).
   if (!st.ok()) return Text(500, "failed to reload config: " + st.message() + "\n");
-  metrics_.GetGauge("vigil_config_last_reload_success_timestamp_seconds",
-                    "Timestamp of the last successful configuration reload.")
-      ->Set(static_cast<double>(std::time(nullptr)));
   return Text(200, "");
 }
 

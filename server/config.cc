@@ -109,7 +109,8 @@ class Loader {
   Status Global(const YAML::Node& g, ServerConfig* c) const {
     if (g.IsNull()) return Status::OK();
     if (!g.IsMap()) return Error(g, "global", "must be a mapping");
-    RETURN_IF_ERROR(CheckKeys(g, "global", {"evaluation_interval", "scrape_interval", "external_labels"}));
+    RETURN_IF_ERROR(CheckKeys(g, "global", {"evaluation_interval", "scrape_interval", "external_labels",
+                                            "rule_query_offset"}));
     for (auto it = g.begin(); it != g.end(); ++it) {
       std::string key = it->first.Scalar();
       const YAML::Node& v = it->second;
@@ -117,6 +118,8 @@ class Loader {
         RETURN_IF_ERROR(Duration(v, "global." + key, true, &c->evaluation_interval_ms));
       } else if (key == "scrape_interval") {
         RETURN_IF_ERROR(Duration(v, "global." + key, true, &c->scrape_interval_ms));
+      } else if (key == "rule_query_offset") {
+        RETURN_IF_ERROR(Duration(v, "global." + key, false, &c->rule_query_offset_ms));
       } else if (key == "external_labels") {
         c->external_labels.clear();
         if (v.IsNull()) continue;
@@ -199,7 +202,8 @@ class Loader {
       if (key == "global") RETURN_IF_ERROR(Global(it->second, c));
       if (key == "rule_files") RETURN_IF_ERROR(RuleFiles(it->second, c));
       if (key == "limits") RETURN_IF_ERROR(LimitsSection(it->second, &c->limits));
-      if (key == "alerting" || key == "rum") RETURN_IF_ERROR(Reserved(it->second, key));
+      if (key == "alerting") RETURN_IF_ERROR(notify::ParseAlertingConfig(it->second, file_, &c->alerting));
+      if (key == "rum") RETURN_IF_ERROR(Reserved(it->second, key));
     }
     return Status::OK();
   }
@@ -229,6 +233,8 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
 
   // Parse into a copy so that a bad file changes nothing.
   ServerConfig parsed = *config;
+  parsed.rule_query_offset_ms = 0;  // file-only settings: absent means default
+  parsed.alerting = notify::AlertingConfig{};
   Loader loader(path);
   try {
     YAML::Node root = YAML::Load(ss.str());
@@ -243,7 +249,9 @@ Status LoadConfigFile(const std::string& path, ServerConfig* config) {
   config->evaluation_interval_ms = parsed.evaluation_interval_ms;
   config->scrape_interval_ms = parsed.scrape_interval_ms;
   config->external_labels = std::move(parsed.external_labels);
+  config->rule_query_offset_ms = parsed.rule_query_offset_ms;
   config->rule_files = std::move(parsed.rule_files);
+  config->alerting = std::move(parsed.alerting);
   config->limits = parsed.limits;
   return Status::OK();
 }

@@ -28,6 +28,13 @@ Result<ServerConfig> BuildServerConfig(const ServeFlags& f) {
   c.config_file = f.config_file;
   c.enable_admin_api = f.enable_admin_api;
   c.enable_lifecycle = f.enable_lifecycle;
+  c.external_url = f.external_url;
+  if (!c.external_url.empty() && !c.external_url.starts_with("http://") && !c.external_url.starts_with("https://")) {
+    return Status::InvalidArgument("--web.external-url: must be an absolute http:// or https:// URL: " + c.external_url);
+  }
+  RETURN_IF_ERROR(FlagDuration("rules.alert.resend-delay", f.resend_delay, false, &c.resend_delay_ms));
+  RETURN_IF_ERROR(FlagDuration("rules.alert.for-outage-tolerance", f.for_outage_tolerance, false, &c.for_outage_tolerance_ms));
+  RETURN_IF_ERROR(FlagDuration("rules.alert.for-grace-period", f.for_grace_period, false, &c.for_grace_period_ms));
   // 0 keeps data forever (DbOptions: 0 disables retention).
   RETURN_IF_ERROR(FlagDuration("storage.tsdb.retention.time", f.retention, true, &c.retention_ms));
   if (c.data_dir.empty()) return Status::InvalidArgument("--storage.tsdb.path must not be empty");
@@ -57,6 +64,10 @@ Result<ServerConfig> BuildServerConfig(const ServeFlags& f) {
   c.flags["query.max-concurrency"] = std::to_string(c.limits.max_concurrent_queries);
   c.flags["query.threads"] = std::to_string(c.limits.query_threads);
   c.flags["query.lookback-delta"] = query::FormatDuration(c.limits.lookback_delta_ms);
+  c.flags["web.external-url"] = c.external_url;
+  c.flags["rules.alert.resend-delay"] = query::FormatDuration(c.resend_delay_ms);
+  c.flags["rules.alert.for-outage-tolerance"] = query::FormatDuration(c.for_outage_tolerance_ms);
+  c.flags["rules.alert.for-grace-period"] = query::FormatDuration(c.for_grace_period_ms);
   return c;
 }
 
@@ -85,6 +96,19 @@ void RegisterServeCommand(CLI::App& app, tools::CommandAction* action) {
                               ->capture_default_str();
   cmd->add_option("--query.threads", f->query_threads,
                   "Threads one query may use for range functions over selectors (0 = hardware threads, 1 = serial)")
+      ->capture_default_str();
+  cmd->add_option("--web.external-url", f->external_url,
+                  "The URL under which vigil is reachable (alert generator URLs, templates); default "
+                  "http://<hostname>:<port>");
+  cmd->add_option("--rules.alert.resend-delay", f->resend_delay,
+                  "Minimum time to wait before resending an alert to the notifiers")
+      ->capture_default_str();
+  cmd->add_option("--rules.alert.for-outage-tolerance", f->for_outage_tolerance,
+                  "Max time to tolerate a vigil outage for restoring the \"for\" state of alerts")
+      ->capture_default_str();
+  cmd->add_option("--rules.alert.for-grace-period", f->for_grace_period,
+                  "Minimum duration between alert and restored \"for\" state; kept only for alerts with a "
+                  "\"for\" longer than the grace period")
       ->capture_default_str();
   cmd->callback([action, f, timeout, samples, concurrency, lookback] {
     f->query_timeout_set = timeout->count() > 0;

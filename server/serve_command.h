@@ -31,6 +31,10 @@ struct ServeFlags {
   uint32_t query_max_concurrency = 20;
   uint32_t query_threads = 0;  // 0 = the hardware threads (at most 16)
   std::string query_lookback_delta = "5m";
+  std::string external_url;            // --web.external-url ("" = http://<hostname>:<port>)
+  std::string resend_delay = "1m";     // --rules.alert.resend-delay
+  std::string for_outage_tolerance = "1h";  // --rules.alert.for-outage-tolerance
+  std::string for_grace_period = "10m";     // --rules.alert.for-grace-period
   bool query_timeout_set = false;
   bool query_max_samples_set = false;
   bool query_max_concurrency_set = false;

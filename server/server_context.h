@@ -14,6 +14,10 @@
 
 namespace vigil::server {
 
+namespace alerting {
+class RuleManager;
+}  // namespace alerting
+
 struct BuildInfo {
   std::string version = "0.1.0";  // semver: Grafana compares it
   std::string revision = "unknown";
@@ -29,6 +33,9 @@ struct ServerContext {
   MetadataStore* metadata = nullptr;
   MetricsRegistry* metrics = nullptr;
   const ServerConfig* config = nullptr;
+  // The rule manager (server/alerting); null when rules do not run. The
+  // rules and alerts APIs read snapshots from it.
+  alerting::RuleManager* rule_manager = nullptr;
   BuildInfo build;
   std::chrono::system_clock::time_point start_time = std::chrono::system_clock::now();
   std::atomic<int> queries_in_flight{0};

@@ -92,6 +92,8 @@ void RegisterApiHandlers(Router& router, ServerContext& ctx) {
   add(kGet, "/api/v1/status/runtimeinfo", "/api/v1/status/runtimeinfo", &api::HandleRuntimeInfo, false);
   add(kGet, "/api/v1/status/flags", "/api/v1/status/flags", &api::HandleFlags, false);
   add(kGet, "/api/v1/status/tsdb", "/api/v1/status/tsdb", &api::HandleTsdbStatus, false);
+  add(kGetPost, "/api/v1/rules", "/api/v1/rules", &api::HandleRules, false);
+  add(kGetPost, "/api/v1/alerts", "/api/v1/alerts", &api::HandleAlerts, false);
 }
 
 }  // namespace vigil::server

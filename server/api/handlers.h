@@ -59,5 +59,8 @@ HttpResponse HandleBuildInfo(ApiState& st, const HttpRequest& req);
 HttpResponse HandleRuntimeInfo(ApiState& st, const HttpRequest& req);
 HttpResponse HandleFlags(ApiState& st, const HttpRequest& req);
 HttpResponse HandleTsdbStatus(ApiState& st, const HttpRequest& req);
+// rules_handlers.cc
+HttpResponse HandleRules(ApiState& st, const HttpRequest& req);
+HttpResponse HandleAlerts(ApiState& st, const HttpRequest& req);
 
 }  // namespace vigil::server::api

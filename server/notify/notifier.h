@@ -50,7 +50,8 @@ class Notifier final : public rules::AlertSink {
   // receivers whose name is unchanged.
   void Reconfigure(AlertingConfig config);
 
-  // Test/inspection: queued (not yet delivered) deliveries.
+  // Test/inspection: alerts queued for delivery or retry (summed over the
+  // queued messages; a message being sent is not counted).
   size_t QueueLength() const;
 
  private:

@@ -45,8 +45,9 @@ enum class ReceiverType : unsigned char { kSlack, kPagerDuty, kWebhook };
 //     timeout: 10s
 //     max_alerts: 0                 # webhook: cap per message (0 = none)
 //     channel/username/icon_emoji/icon_url: ...   # slack only, optional
-//     title/text: <Go template>     # slack only, optional
-//     severity: <template>          # pagerduty only; default {{ .CommonLabels.severity }} mapped, else "error"
+//     title/text: <text>            # slack only, optional, used verbatim
+//     severity: critical            # pagerduty only, optional: fixed severity; default: the
+//                                   # alert's severity label mapped (docs/NOTIFICATIONS.md), else error
 struct ReceiverConfig {
   std::string name;
   ReceiverType type = ReceiverType::kWebhook;
