@@ -34,14 +34,10 @@ struct GroupState {
 }  // namespace
 
 Labels GroupLabels(const Labels& l, const AggregateExpr& a) {
-  LabelsBuilder b(l);
-  if (a.without) {
-    for (const auto& g : a.grouping) b.Del(g);
-    b.Del(kMetricName);
-  } else {
-    b.Keep(a.grouping);
-  }
-  return b.Build();
+  const std::vector<std::string>& g = a.grouping;
+  auto listed = [&g](std::string_view n) { return std::find(g.begin(), g.end(), n) != g.end(); };
+  if (a.without) return l.Filter([&](std::string_view n) { return n != kMetricName && !listed(n); });
+  return l.Filter(listed);
 }
 
 Result<EvalValue> Evaluator::EvalAggregate(const AggregateExpr& a) {

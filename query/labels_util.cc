@@ -43,9 +43,7 @@ Labels LabelsBuilder::Build() const {
 
 Labels DropMetricName(const Labels& l) {
   if (!l.Has(kMetricName)) return l;
-  LabelsBuilder b(l);
-  b.Del(kMetricName);
-  return b.Build();
+  return l.Filter([](std::string_view n) { return n != kMetricName; });
 }
 
 namespace {

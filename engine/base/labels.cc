@@ -161,6 +161,11 @@ size_t Labels::size() const {
 
 uint64_t Labels::Hash() const { return StableHash64(data_); }
 
+void Labels::AppendEncoded(std::string* out, const LabelView& l) {
+  PutLengthPrefixed(out, l.name);
+  PutLengthPrefixed(out, l.value);
+}
+
 std::string Labels::ToString() const {
   std::string out = "{";
   bool first = true;

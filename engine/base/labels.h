@@ -42,6 +42,19 @@ class Labels {
 
   // Stable 64-bit hash of the encoded bytes (the same across restarts).
   uint64_t Hash() const;
+  // The labels whose names satisfy keep(name), in order. A subset of a
+  // valid set is valid, so nothing is re-checked or re-sorted: one
+  // allocation (the query engine's hot path for dropping __name__ and
+  // building aggregation group keys).
+  template <typename Keep>
+  Labels Filter(Keep&& keep) const {
+    std::string out;
+    out.reserve(data_.size());
+    for (const LabelView& l : *this) {
+      if (keep(l.name)) AppendEncoded(&out, l);
+    }
+    return Labels(std::move(out));
+  }
   // {__name__="up", job="x"} as Prometheus prints label sets.
   std::string ToString() const;
   const std::string& data() const { return data_; }
@@ -73,6 +86,7 @@ class Labels {
 
  private:
   explicit Labels(std::string data) : data_(std::move(data)) {}
+  static void AppendEncoded(std::string* out, const LabelView& l);
   std::string data_;
 };
 
