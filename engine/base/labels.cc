@@ -122,6 +122,18 @@ Result<Labels> Labels::FromPairs(std::vector<std::pair<std::string_view, std::st
   return Labels(std::move(data));
 }
 
+Result<Labels> Labels::FromPairsKeepEmpty(std::vector<std::pair<std::string_view, std::string_view>> pairs) {
+  std::sort(pairs.begin(), pairs.end());
+  std::string data;
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (i > 0 && pairs[i - 1].first == pairs[i].first)
+      return Status::InvalidArgument("duplicate label name \"" + std::string(pairs[i].first) + "\"");
+    PutLengthPrefixed(&data, pairs[i].first);
+    PutLengthPrefixed(&data, pairs[i].second);
+  }
+  return Labels(std::move(data));
+}
+
 Labels Labels::FromStrings(std::initializer_list<std::pair<std::string_view, std::string_view>> pairs) {
   auto r = FromPairs(std::vector<std::pair<std::string_view, std::string_view>>(pairs));
   if (!r.ok()) std::abort();

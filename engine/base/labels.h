@@ -29,6 +29,10 @@ class Labels {
   // is not valid UTF-8.
   static Result<Labels> FromPairs(std::vector<std::pair<std::string_view, std::string_view>> pairs);
   // As FromPairs, for tests and literals; aborts on invalid input.
+  // A sorted name → text map that keeps empty values and checks neither
+  // names nor UTF-8: alert annotations, which Prometheus keeps even when a
+  // template expands to nothing. InvalidArgument only for a duplicate name.
+  static Result<Labels> FromPairsKeepEmpty(std::vector<std::pair<std::string_view, std::string_view>> pairs);
   static Labels FromStrings(std::initializer_list<std::pair<std::string_view, std::string_view>> pairs);
   // Wraps bytes produced by data(); Corruption if they do not parse as a
   // sorted, unique label set.

@@ -86,8 +86,9 @@ Status AlertingRule::BuildFreshAlerts(const RuleEvalContext& ctx, const query::V
         annotation_values[i] = expand(node_.annotations[i].second);
         overrides.emplace_back(node_.annotations[i].first, annotation_values[i]);
       }
-      SortLabelOverrides(&overrides);
-      alert.annotations = ApplyLabelOverrides(Labels(), overrides, &scratch);
+      // Annotations keep empty expansions, as Prometheus does (names are unique: validated).
+      auto annotations = Labels::FromPairsKeepEmpty(overrides);
+      if (annotations.ok()) alert.annotations = std::move(annotations).value();
     }
     alert.state = AlertState::kPending;
     alert.value = sample.v;

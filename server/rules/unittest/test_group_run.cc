@@ -297,7 +297,9 @@ void GroupRun::CheckAlerts(int64_t eval_time_ms, std::vector<std::string>* error
         if (kv.first != "alertname") labels.push_back(kv);
       }
       labels.emplace_back("alertname", tc.alertname);
-      expected.push_back({LabelsFrom(labels), LabelsFrom(exp.annotations)});
+      std::vector<std::pair<std::string_view, std::string_view>> ann(exp.annotations.begin(), exp.annotations.end());
+      auto exp_annotations = Labels::FromPairsKeepEmpty(std::move(ann));
+      expected.push_back({LabelsFrom(labels), exp_annotations.ok() ? *exp_annotations : Labels()});
     }
     std::sort(got.begin(), got.end(), AlertLess);
     std::sort(expected.begin(), expected.end(), AlertLess);
