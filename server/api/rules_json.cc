@@ -7,6 +7,7 @@
 #include "query/parser.h"
 #include "server/api/json_writer.h"
 #include "server/http/json_escape.h"
+#include "server/notify/alert_format.h"
 #include "server/rules/template/go_format.h"
 
 namespace vigil::server::api {
@@ -52,29 +53,8 @@ void AppendTime(std::string* out, int64_t t_ms) {
 }  // namespace
 
 std::string FormatRfc3339NanoMs(int64_t t_ms) {
-  if (t_ms == 0) return "0001-01-01T00:00:00Z";
-  int64_t secs = t_ms / 1000;
-  int64_t ms = t_ms % 1000;
-  if (ms < 0) {
-    ms += 1000;
-    --secs;
-  }
-  std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec);
-  std::string out = buf;
-  if (ms != 0) {
-    char f[8];
-    std::snprintf(f, sizeof f, ".%03lld", static_cast<long long>(ms));
-    std::string fs = f;
-    while (fs.back() == '0') fs.pop_back();
-    out += fs;
-  }
-  out += 'Z';
-  return out;
+  if (t_ms == 0) return notify::kZeroTime;
+  return notify::FormatRfc3339Nano(t_ms);
 }
 
 void AppendJsonFloat(std::string* out, double v) {
